@@ -83,3 +83,46 @@ func NoSuchResource(format string, args ...any) *Error {
 func InternalError(format string, args ...any) *Error {
 	return New("InternalError", 500, format, args...)
 }
+func InvalidTagging(format string, args ...any) *Error {
+	return New("InvalidTagging", 400, format, args...)
+}
+
+// ---- Key value stores ----------------------------------------------------------------
+// Control-plane (cloudfront 2020-05-31, rest-xml) errors of the KVS operations (spec §4, §6).
+
+func EntityAlreadyExists(format string, args ...any) *Error {
+	return New("EntityAlreadyExists", 409, format, args...)
+}
+func EntityLimitExceeded(format string, args ...any) *Error {
+	return New("EntityLimitExceeded", 400, format, args...)
+}
+func EntityNotFound(format string, args ...any) *Error {
+	return New("EntityNotFound", 404, format, args...)
+}
+func EntitySizeLimitExceeded(format string, args ...any) *Error {
+	return New("EntitySizeLimitExceeded", 413, format, args...)
+}
+func CannotDeleteEntityWhileInUse(format string, args ...any) *Error {
+	return New("CannotDeleteEntityWhileInUse", 409, format, args...)
+}
+
+// Data-plane (cloudfront-keyvaluestore 2022-07-26, rest-json) errors (spec §5.3).
+
+func ValidationException(format string, args ...any) *Error {
+	return New("ValidationException", 400, format, args...)
+}
+func ResourceNotFoundException(format string, args ...any) *Error {
+	return New("ResourceNotFoundException", 404, format, args...)
+}
+func ConflictException(format string, args ...any) *Error {
+	return New("ConflictException", 409, format, args...)
+}
+func ServiceQuotaExceededException(format string, args ...any) *Error {
+	return New("ServiceQuotaExceededException", 402, format, args...)
+}
+func AccessDeniedException(format string, args ...any) *Error {
+	return New("AccessDeniedException", 403, format, args...)
+}
+func InternalServerException(format string, args ...any) *Error {
+	return New("InternalServerException", 500, format, args...)
+}
