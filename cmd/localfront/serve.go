@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localfront/localfront/internal/auth"
+	"github.com/localfront/localfront/internal/server"
+)
+
+// shutdownGrace bounds how long in-flight requests may take after SIGINT/SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+// servingPrefix starts the startup line that names the listening address; tests read it.
+const servingPrefix = "localfront: serving the CloudFront API on "
+
+// serveConfig is the parsed `localfront serve` command line.
+type serveConfig struct {
+	listen         string
+	edgeListen     string
+	dataDir        string
+	dataDirSet     bool
+	inMemory       bool
+	accountID      string
+	credentials    string
+	functionQuota  int
+	insecurePublic bool
+	logLevel       slog.Level
+}
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// parseServeFlags reads flags, then LOCALFRONT_<NAME> environment variables for every
+// flag not given on the command line (the flag wins).
+func parseServeFlags(args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
+	var c serveConfig
+	fs := flag.NewFlagSet("localfront serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`address` of the CloudFront API (port 0 picks a free port)")
+	fs.StringVar(&c.edgeListen, "edge-listen", "127.0.0.1:8081", "`address` of the edge proxy (not implemented yet: validated, not opened)")
+	fs.StringVar(&c.dataDir, "data-dir", defaultDataDir(getenv), "`directory` of the database")
+	fs.BoolVar(&c.inMemory, "in-memory", false, "keep everything in memory; nothing survives a restart")
+	fs.StringVar(&c.accountID, "account-id", server.DefaultAccountID, "12-digit `account` of requests when no credentials are configured")
+	fs.StringVar(&c.credentials, "credentials", "", "`file` of access keys; when set, every request must be SigV4-signed by one of them")
+	fs.IntVar(&c.functionQuota, "function-quota", 100, "functions per account (CloudFront's quota is 100)")
+	fs.BoolVar(&c.insecurePublic, "insecure-public", false, "allow a non-loopback --listen address without --credentials")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "usage: localfront serve [flags]\n\nEvery flag can also be set as LOCALFRONT_<NAME> (e.g. LOCALFRONT_DATA_DIR); the flag wins.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "LOCALFRONT_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(env)
+		if given[f.Name] || v == "" || envErr != nil {
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			envErr = fmt.Errorf("%s=%q: %v", env, v, err)
+		}
+		given[f.Name] = true
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	c.dataDirSet = given["data-dir"]
+	if err := c.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return c, fmt.Errorf("--log-level %q: use debug, info, warn or error", *logLevel)
+	}
+	return c, c.validate()
+}
+
+func (c *serveConfig) validate() error {
+	if c.inMemory && c.dataDirSet {
+		return errors.New("--in-memory and --data-dir exclude each other: choose one")
+	}
+	if !c.inMemory && c.dataDir == "" {
+		return errors.New("--data-dir is empty")
+	}
+	if !accountIDPattern.MatchString(c.accountID) {
+		return fmt.Errorf("--account-id %q: an account id is exactly 12 digits", c.accountID)
+	}
+	if c.functionQuota < 1 {
+		return fmt.Errorf("--function-quota %d: must be at least 1", c.functionQuota)
+	}
+	if err := checkAddress("--listen", c.listen); err != nil {
+		return err
+	}
+	if err := checkAddress("--edge-listen", c.edgeListen); err != nil {
+		return err
+	}
+	if c.credentials == "" && !c.insecurePublic && !isLoopback(hostOf(c.listen)) {
+		return fmt.Errorf("refusing to listen on %s without credentials: anyone who can reach it could change your functions.\n"+
+			"Use a loopback address (127.0.0.1:PORT), pass --credentials FILE, or pass --insecure-public to accept unsigned requests from the network", c.listen)
+	}
+	return nil
+}
+
+// checkAddress validates a host:port listen address.
+func checkAddress(flagName, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q: want HOST:PORT, e.g. 127.0.0.1:8080 (%v)", flagName, addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s %q: the port must be a number from 0 to 65535", flagName, addr)
+	}
+	return nil
+}
+
+func hostOf(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	return host
+}
+
+// isLoopback reports whether host names only loopback addresses. "" means every
+// interface, so it is not loopback.
+func isLoopback(host string) bool {
+	if host == "" {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	ips, err := net.LookupIP(host)
+	if err != nil || len(ips) == 0 {
+		return false
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultDataDir follows the XDG base directory convention.
+func defaultDataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "localfront")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "localfront")
+	}
+	return "localfront-data"
+}
+
+// runServe implements `localfront serve`. It returns when ctx ends (SIGINT/SIGTERM), after
+// in-flight requests have finished and the store is closed.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c, err := parseServeFlags(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "localfront serve: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+
+	cfg := server.Config{
+		DataDir:       c.dataDir,
+		InMemory:      c.inMemory,
+		AccountID:     c.accountID,
+		FunctionQuota: c.functionQuota,
+		Logger:        log,
+	}
+	if c.inMemory {
+		cfg.DataDir = ""
+	}
+	if c.credentials != "" {
+		creds, err := auth.LoadCredentialsFile(c.credentials)
+		if err != nil {
+			fmt.Fprintf(stderr, "localfront serve: --credentials: %v\n", err)
+			return 2
+		}
+		cfg.Credentials = creds
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "localfront serve: %v\n", err)
+		return 1
+	}
+	defer srv.Close()
+	l, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "localfront serve: %v\n", err)
+		return 1
+	}
+	printBanner(stdout, c, cfg, srv, l.Addr().String())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	select {
+	case err := <-served:
+		log.Error("server stopped", "error", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("in-flight requests did not finish in time", "error", err)
+	}
+	<-served
+	if err := srv.Close(); err != nil {
+		log.Error("closing the store", "error", err)
+		return 1
+	}
+	log.Info("stopped cleanly")
+	return 0
+}
+
+func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Server, addr string) {
+	endpoint := "http://" + addr
+	fmt.Fprintf(w, "%s%s (localfront %s)\n", servingPrefix, endpoint, version())
+	if cfg.InMemory {
+		fmt.Fprintln(w, "  data: in memory; nothing is kept after exit")
+	} else {
+		fmt.Fprintf(w, "  data: %s\n", srv.DBPath())
+	}
+	if len(cfg.Credentials) == 0 {
+		fmt.Fprintf(w, "  auth: none; every request, signed or not, acts for account %s\n", cfg.AccountID)
+	} else {
+		fmt.Fprintf(w, "  auth: SigV4 required; %d access key(s) from %s\n", len(cfg.Credentials), c.credentials)
+	}
+	fmt.Fprintf(w, "  edge: %s was accepted, but the edge proxy is not implemented yet; nothing listens there\n", c.edgeListen)
+	fmt.Fprintf(w, "Point the AWS CLI at it:  export AWS_ENDPOINT_URL_CLOUDFRONT=%s   (or pass --endpoint-url %s)\n", endpoint, endpoint)
+}

@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+const benchURLRewrite = `function handler(event) {
+    var request = event.request;
+    var uri = request.uri;
+    if (uri.endsWith('/')) {
+        request.uri += 'index.html';
+    } else if (!uri.includes('.')) {
+        request.uri += '/index.html';
+    }
+    return request;
+}`
+
+const benchSecurityHeaders = `function handler(event) {
+    var response = event.response;
+    var headers = response.headers;
+    headers['strict-transport-security'] = { value: 'max-age=63072000; includeSubdomains; preload'};
+    headers['content-security-policy'] = { value: "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"};
+    headers['x-content-type-options'] = { value: 'nosniff'};
+    headers['x-frame-options'] = {value: 'DENY'};
+    headers['x-xss-protection'] = {value: '1; mode=block'};
+    headers['referrer-policy'] = {value: 'same-origin'};
+    return response;
+}`
+
+const benchCookieHMAC = `var crypto = require('crypto');
+var secret = 'a-very-secret-key';
+function handler(event) {
+    var request = event.request;
+    var session = request.cookies.session;
+    var lang = request.querystring.lang;
+    if (!session) {
+        return { statusCode: 401, statusDescription: 'Unauthorized' };
+    }
+    var parts = session.value.split('.');
+    var sig = crypto.createHmac('sha256', secret).update(parts[0]).digest('hex');
+    if (sig !== parts[1]) {
+        return { statusCode: 403, statusDescription: 'Forbidden' };
+    }
+    request.headers['x-user'] = { value: parts[0] };
+    if (lang) {
+        request.headers['accept-language'] = { value: lang.value };
+    }
+    return request;
+}`
+
+func benchEvent() *Event {
+	return &Event{
+		Version: "1.0",
+		Context: Context{DistributionDomainName: "d111111abcdef8.cloudfront.net", DistributionID: "EDFDVBD6EXAMPLE", EventType: EventViewerRequest, RequestID: "req-1"},
+		Viewer:  Viewer{IP: "198.51.100.11"},
+		Request: &Request{
+			Method: "GET", URI: "/blog/",
+			Querystring: Values{{Name: "lang", Value: Value{Value: "en"}}},
+			Headers: Values{
+				{Name: "host", Value: Value{Value: "www.example.com"}},
+				{Name: "user-agent", Value: Value{Value: "Mozilla/5.0"}},
+				{Name: "accept", Value: Value{Value: "text/html"}},
+			},
+			Cookies:        Values{{Name: "session", Value: Value{Value: "alice.1f0cf1c5a4fbb8b0c8e7fc5e1b9a7b2bfb0b5ec1a3a8e6c7a3c9f2c9d1e0b4a7"}}},
+			RawQueryString: "lang=en", HasQuery: true,
+		},
+	}
+}
+
+func benchRun(b *testing.B, code string, ev *Event) {
+	e := NewEngine(Options{})
+	p, err := e.Compile("bench", []byte(code), RuntimeJS2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	inv := Invocation{Now: time.Unix(1700000000, 0)}
+	if r := e.Run(ctx, p, ev, inv); r.Err != nil {
+		b.Fatal(r.Err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := e.Run(ctx, p, ev, inv); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+}
+
+func BenchmarkURLRewrite(b *testing.B) { benchRun(b, benchURLRewrite, benchEvent()) }
+
+func BenchmarkSecurityHeaders(b *testing.B) {
+	ev := benchEvent()
+	ev.Context.EventType = EventViewerResponse
+	ev.Response = &Response{StatusCode: 200, StatusDescription: "OK", Headers: Values{
+		{Name: "content-type", Value: Value{Value: "text/html"}},
+		{Name: "content-length", Value: Value{Value: "1024"}},
+	}}
+	benchRun(b, benchSecurityHeaders, ev)
+}
+
+func BenchmarkCookieHMAC(b *testing.B) { benchRun(b, benchCookieHMAC, benchEvent()) }
+
+// BenchmarkCompile10KB compiles a 10 KB function (uncached).
+func BenchmarkCompile10KB(b *testing.B) {
+	code := tenKBFunction()
+	b.SetBytes(int64(len(code)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Compile("bench", code, RuntimeJS2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// tenKBFunction builds a realistic function of about 10 KB: a redirect table and helpers.
+func tenKBFunction() []byte {
+	var sb strings.Builder
+	sb.WriteString("var redirects = {\n")
+	for i := 0; sb.Len() < 8000; i++ {
+		sb.WriteString("    '/old/path/number/" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + "': '/new/location/" + string(rune('a'+i%26)) + "',\n")
+	}
+	sb.WriteString("};\n")
+	sb.WriteString(`function normalize(uri) {
+    var out = uri.toLowerCase();
+    while (out.length > 1 && out.endsWith('/')) { out = out.slice(0, -1); }
+    return out;
+}
+function redirect(location) {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: location } } };
+}
+function handler(event) {
+    var request = event.request;
+    var uri = normalize(request.uri);
+    if (redirects[uri]) { return redirect(redirects[uri]); }
+    if (uri.endsWith('/')) { request.uri += 'index.html'; }
+    else if (!uri.includes('.')) { request.uri += '/index.html'; }
+    return request;
+}
+`)
+	for sb.Len() < 10200 {
+		sb.WriteString("// padding comment to reach ten kilobytes of source text\n")
+	}
+	return []byte(sb.String())
+}
+
+// BenchmarkNewVM prepares a fresh VM for a program (what a run costs when no pooled VM is
+// available).
+func BenchmarkNewVM(b *testing.B) {
+	p, err := Compile("bench", []byte(benchURLRewrite), RuntimeJS2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := Options{}.withDefaults()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := newVMState(p, &o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

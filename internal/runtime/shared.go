@@ -1,0 +1,216 @@
+package runtime
+
+import (
+	"github.com/dop251/goja/ast"
+	"github.com/dop251/goja/token"
+)
+
+// Pooled VMs and leaks between invocations. Every invocation re-runs the code in a fresh
+// function scope (wrap.go), so top-level variables never carry over. What would carry over on
+// a reused VM is a change to something shared: the global object, a built-in (Math, JSON,
+// String.prototype…) or a module object. Strict mode leaves only explicit paths to those,
+// and touchesShared finds them statically: a program that may take one is never run on a
+// reused VM (each of its invocations gets a fresh VM, ~1 ms), every other program runs on
+// pooled VMs at no extra cost per run.
+//
+// A program is flagged when it
+//   - names `prototype`, `__proto__` or `constructor` as a property, or calls
+//     getPrototypeOf/setPrototypeOf/defineProperty/defineProperties;
+//   - assigns to, deletes or updates a member of a global built-in, a module, or an alias of
+//     one (`var c = require('crypto'); c.x = 1`), or of a non-name (`f().x = 1`);
+//   - uses a global built-in or module as a plain value (`var m = Math`, `[JSON]`, `f(Math)`),
+//     except as a callee, in typeof/instanceof, and String/Number/Boolean as callbacks.
+//   - assigns to a global built-in's name it does not declare (Math = …).
+// Reads and calls such as Math.max(), JSON.parse() or crypto.createHash() are not flagged.
+
+// sharedGlobals are the globals of both runtimes that hold shared objects.
+var sharedGlobals = []string{
+	"globalThis", "Object", "Function", "Array", "String", "Number", "Boolean", "Symbol",
+	"Math", "JSON", "Date", "RegExp", "Error", "EvalError", "RangeError", "ReferenceError",
+	"SyntaxError", "TypeError", "URIError", "InternalError", "MemoryError", "Promise",
+	"ArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+	"Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "Buffer",
+	"TextEncoder", "TextDecoder", "console", "require", "Map", "Set", "WeakMap", "WeakSet",
+	"Proxy", "Reflect", "BigInt", "parseInt", "parseFloat", "isNaN", "isFinite", "decodeURI",
+	"decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "unescape", "atob",
+	"btoa", "crypto", "njs", "process",
+}
+
+// harmlessCallbacks may be passed as values (arr.map(String), arr.filter(Boolean)).
+var harmlessCallbacks = map[string]bool{"String": true, "Number": true, "Boolean": true}
+
+var prototypeNames = map[string]bool{"prototype": true, "__proto__": true, "constructor": true}
+
+var prototypeCalls = map[string]bool{
+	"getPrototypeOf": true, "setPrototypeOf": true, "defineProperty": true, "defineProperties": true,
+}
+
+func touchesShared(prg *ast.Program, imports []importBinding) bool {
+	roots := map[string]bool{}
+	for _, g := range sharedGlobals {
+		roots[g] = true
+	}
+	for _, im := range imports {
+		roots[im.Name] = true
+	}
+	// First pass: names that alias a shared object (var c = require('crypto'), var m = Math.max).
+	for changed := true; changed; {
+		changed = false
+		walkAST(prg, nil, func(n, _ ast.Node) bool {
+			var name string
+			var value ast.Expression
+			switch n := n.(type) {
+			case *ast.Binding:
+				if id, ok := n.Target.(*ast.Identifier); ok {
+					name, value = id.Name.String(), n.Initializer
+				}
+			case *ast.AssignExpression:
+				if id, ok := n.Left.(*ast.Identifier); ok {
+					name, value = id.Name.String(), n.Right
+				}
+			}
+			if name != "" && !roots[name] && sharesObject(value, roots) {
+				roots[name] = true
+				changed = true
+			}
+			return true
+		})
+	}
+	declared := map[string]bool{}
+	walkAST(prg, nil, func(n, _ ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Binding:
+			if id, ok := n.Target.(*ast.Identifier); ok {
+				declared[id.Name.String()] = true
+			}
+		case *ast.FunctionLiteral:
+			if n.Name != nil {
+				declared[n.Name.Name.String()] = true
+			}
+		case *ast.CatchStatement:
+			if id, ok := n.Parameter.(*ast.Identifier); ok {
+				declared[id.Name.String()] = true
+			}
+		}
+		return true
+	})
+	builtin := map[string]bool{}
+	for _, g := range sharedGlobals {
+		builtin[g] = true
+	}
+	flagged := false
+	walkAST(prg, nil, func(n, parent ast.Node) bool {
+		if flagged {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.DotExpression:
+			if prototypeNames[n.Identifier.Name.String()] {
+				flagged = true
+			}
+		case *ast.BracketExpression:
+			if s, ok := n.Member.(*ast.StringLiteral); ok && prototypeNames[s.Value.String()] {
+				flagged = true
+			}
+		case *ast.CallExpression:
+			if d, ok := n.Callee.(*ast.DotExpression); ok && prototypeCalls[d.Identifier.Name.String()] {
+				flagged = true
+			}
+		case *ast.AssignExpression:
+			if id, ok := n.Left.(*ast.Identifier); ok {
+				// Math = …: strict mode allows replacing a global built-in.
+				flagged = builtin[id.Name.String()] && !declared[id.Name.String()]
+			} else if mutatesShared(n.Left, roots) {
+				flagged = true
+			}
+		case *ast.UnaryExpression:
+			switch n.Operator {
+			case token.DELETE, token.INCREMENT, token.DECREMENT:
+				if !isIdentifier(n.Operand) && mutatesShared(n.Operand, roots) {
+					flagged = true
+				}
+			}
+		case *ast.Identifier:
+			if roots[n.Name.String()] && isValueUse(n, parent) {
+				flagged = true
+			}
+		}
+		return !flagged
+	})
+	return flagged
+}
+
+func isIdentifier(e ast.Expression) bool {
+	_, ok := e.(*ast.Identifier)
+	return ok
+}
+
+// sharesObject reports whether evaluating e yields a shared object or a member of one.
+func sharesObject(e ast.Expression, roots map[string]bool) bool {
+	for {
+		switch x := e.(type) {
+		case *ast.Identifier:
+			return roots[x.Name.String()]
+		case *ast.DotExpression:
+			e = x.Left
+		case *ast.BracketExpression:
+			e = x.Left
+		case *ast.CallExpression:
+			id, ok := x.Callee.(*ast.Identifier)
+			return ok && id.Name == "require"
+		default:
+			return false
+		}
+	}
+}
+
+// mutatesShared reports whether writing to the member expression target may change a shared
+// object: its chain starts at a shared name, or at something other than a name or `this`.
+func mutatesShared(target ast.Expression, roots map[string]bool) bool {
+	e := target
+	for {
+		switch x := e.(type) {
+		case *ast.DotExpression:
+			e = x.Left
+		case *ast.BracketExpression:
+			e = x.Left
+		case *ast.Identifier:
+			return roots[x.Name.String()]
+		case *ast.ThisExpression:
+			return false
+		default:
+			return true
+		}
+	}
+}
+
+// isValueUse reports whether the identifier id is used as a plain value (not as a callee, a
+// member base, a declaration, or a typeof/instanceof operand).
+func isValueUse(id *ast.Identifier, parent ast.Node) bool {
+	switch p := parent.(type) {
+	case *ast.DotExpression:
+		return p.Left != ast.Expression(id)
+	case *ast.BracketExpression:
+		return p.Left != ast.Expression(id)
+	case *ast.CallExpression:
+		if p.Callee == ast.Expression(id) {
+			return false
+		}
+		return !harmlessCallbacks[id.Name.String()]
+	case *ast.NewExpression:
+		return p.Callee != ast.Expression(id)
+	case *ast.UnaryExpression:
+		return p.Operator != token.TYPEOF
+	case *ast.BinaryExpression:
+		return !(p.Operator == token.INSTANCEOF && p.Right == ast.Expression(id))
+	case *ast.Binding:
+		return p.Target != ast.BindingTarget(id)
+	case *ast.AssignExpression:
+		return p.Left != ast.Expression(id)
+	case *ast.PropertyKeyed:
+		return p.Value == ast.Expression(id) || (p.Computed && p.Key == ast.Expression(id))
+	case *ast.ParameterList, *ast.LabelledStatement, *ast.BranchStatement, *ast.CatchStatement:
+		return false
+	}
+	return true
+}

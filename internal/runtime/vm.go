@@ -1,0 +1,195 @@
+package runtime
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// vmState is one goja VM prepared for one Program: environment set up, console and require
+// installed, the code evaluated to its wrapper function. Between invocations it waits in the
+// engine's idle list; each invocation calls the wrapper afresh (wrap.go), so top-level state
+// does not carry over, and programs that may change shared objects are never given a reused
+// VM (shared.go).
+type vmState struct {
+	vm      *goja.Runtime
+	prog    *Program
+	wrapper goja.Callable
+	imports []goja.Value // arguments of the wrapper: the imported modules
+
+	now     time.Time // Date's clock, frozen for the invocation (spec §10.3)
+	rng     rand.PCG  // Math.random, seeded from the invocation time
+	logs    logSink
+	modules map[string]goja.Value
+
+	cur      *bridge      // the running invocation's bridge
+	reqProto *goja.Object // prototype of event.request in 2.0 (rawQueryString)
+}
+
+func newVMState(p *Program, o *Options) (*vmState, error) {
+	vm := goja.New()
+	st := &vmState{vm: vm, prog: p, modules: map[string]goja.Value{}}
+	vm.SetTimeSource(func() time.Time { return st.now })
+	vm.SetRandSource(st.random)
+	vm.SetMaxCallStackSize(o.MaxCallDepth)
+	if err := setupEnvironment(vm, p.version, o.Limits); err != nil {
+		return nil, fmt.Errorf("runtime: setting up the %s environment: %w", p.Runtime, err)
+	}
+
+	console := vm.NewObject()
+	if err := console.DefineDataProperty("log", vm.ToValue(consoleLog(vm, &st.logs)), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+		return nil, err
+	}
+	global := vm.GlobalObject()
+	for name, val := range map[string]goja.Value{"console": console, "require": vm.ToValue(st.require)} {
+		if err := global.DefineDataProperty(name, val, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			return nil, err
+		}
+	}
+	if err := installJSONParse(vm); err != nil {
+		return nil, err
+	}
+
+	for _, im := range p.imports {
+		m, ok := st.module(im.Module, true)
+		if !ok {
+			return nil, fmt.Errorf("runtime: module %q is not available in %s", im.Module, p.Runtime)
+		}
+		st.imports = append(st.imports, m)
+	}
+
+	if p.version == v2 {
+		st.reqProto = vm.NewObject()
+		raw := vm.ToValue(st.rawQueryString).(*goja.Object)
+		_ = raw.DefineDataProperty("name", vm.ToValue("rawQueryString"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		if err := st.reqProto.DefineDataProperty("rawQueryString", raw, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			return nil, err
+		}
+	}
+
+	w, err := vm.RunProgram(p.code)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: evaluating %s: %w", p.Name, err)
+	}
+	fn, ok := goja.AssertFunction(w)
+	if !ok {
+		return nil, fmt.Errorf("runtime: %s did not evaluate to its wrapper function", p.Name)
+	}
+	st.wrapper = fn
+
+	return st, nil
+}
+
+// rawQueryString is request.rawQueryString() (2.0, spec §10.6): the query as the viewer sent
+// it, without "?"; "" when the URL ends in "?"; undefined when it has no "?".
+func (st *vmState) rawQueryString(call goja.FunctionCall) goja.Value {
+	if st.cur != nil {
+		if r, ok := st.cur.handlerOf(call.This).(*requestObject); ok && r.src.HasQuery {
+			return st.vm.ToValue(r.src.RawQueryString)
+		}
+	}
+	return goja.Undefined()
+}
+
+// begin prepares the VM for an invocation at time now.
+func (st *vmState) begin(now time.Time) {
+	st.now = now
+	seed := uint64(now.UnixNano())
+	st.rng.Seed(seed, seed^0x9e3779b97f4a7c15)
+	st.logs.reset()
+}
+
+func (st *vmState) random() float64 {
+	return float64(st.rng.Uint64()>>11) / (1 << 53)
+}
+
+// module returns a built-in module; viaImport selects the import namespace, which also has
+// 'cloudfront' (2.0). Modules are made once per VM.
+func (st *vmState) module(name string, viaImport bool) (goja.Value, bool) {
+	if m, ok := st.modules[name]; ok && (viaImport || name != "cloudfront") {
+		return m, true
+	}
+	var m goja.Value
+	var ok bool
+	switch {
+	case name == "cloudfront":
+		if !viaImport || st.prog.version != v2 {
+			return nil, false
+		}
+		m, ok = st.cloudfrontModule(), true
+	default:
+		m, ok = builtinModule(st.vm, st.prog.version, name)
+	}
+	if ok {
+		st.modules[name] = m
+	}
+	return m, ok
+}
+
+// require is the global require(name) of both runtimes (spec §10.4).
+func (st *vmState) require(call goja.FunctionCall) goja.Value {
+	name := call.Argument(0).String()
+	if m, ok := st.module(name, false); ok {
+		return m
+	}
+	panic(newJSError(st.vm, "Error", `Cannot find module "`+name+`"`))
+}
+
+// cloudfrontModule is `import cf from 'cloudfront'` (2.0). cf.kvs() fails as CloudFront's
+// does for a function without an associated key value store; key value store reads and the
+// origin helpers are not implemented yet.
+func (st *vmState) cloudfrontModule() goja.Value {
+	vm := st.vm
+	cf := vm.NewObject()
+	_ = cf.Set("kvs", func(goja.FunctionCall) goja.Value {
+		panic(newJSError(vm, "Error", "no key value store is associated with this function"))
+	})
+	return cf
+}
+
+// newJSError builds an error object of a built-in error type (Error, TypeError, …).
+func newJSError(vm *goja.Runtime, ctorName, msg string) *goja.Object {
+	ctor, ok := vm.Get(ctorName).(*goja.Object)
+	if ok {
+		if obj, err := vm.New(ctor, vm.ToValue(msg)); err == nil {
+			return obj
+		}
+	}
+	return vm.NewGoError(fmt.Errorf("%s", msg))
+}
+
+// installJSONParse wraps JSON.parse so its syntax errors read as njs's ("Unexpected token at
+// position 5") instead of Go's encoding/json texts.
+func installJSONParse(vm *goja.Runtime) error {
+	jsonObj, ok := vm.Get("JSON").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	orig, ok := goja.AssertFunction(jsonObj.Get("parse"))
+	if !ok {
+		return nil
+	}
+	syntaxError, _ := vm.Get("SyntaxError").(*goja.Object)
+	parse := func(call goja.FunctionCall) goja.Value {
+		res, err := orig(call.This, call.Arguments...)
+		if err == nil {
+			return res
+		}
+		if ex, ok := err.(*goja.Exception); ok && syntaxError != nil {
+			if obj, ok := ex.Value().(*goja.Object); ok && obj.Get("constructor") == goja.Value(syntaxError) {
+				msg := njsJSONError(call.Argument(0).String())
+				if msg == "" {
+					msg = "Unexpected token at position 0"
+				}
+				panic(newJSError(vm, "SyntaxError", msg))
+			}
+		}
+		panic(err)
+	}
+	fn := vm.ToValue(parse).(*goja.Object)
+	_ = fn.DefineDataProperty("name", vm.ToValue("parse"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = fn.DefineDataProperty("length", vm.ToValue(2), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	return jsonObj.DefineDataProperty("parse", fn, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}

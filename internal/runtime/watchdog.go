@@ -1,0 +1,132 @@
+package runtime
+
+import (
+	"context"
+	"runtime/metrics"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// The watchdog stops runs that go on too long or allocate too much. goja has no memory limit
+// and a JS loop never yields, so one goroutine per Engine samples, every watchTick while runs
+// are active, the wall clock and the process's cumulative heap allocation
+// (/gc/heap/allocs:bytes, read without stopping the world), and interrupts with vm.Interrupt
+// each run that is past its wall-clock limit, over its allocation budget, or whose context
+// ended. Allocation is counted process-wide over the run's lifetime, which over-attributes
+// when other goroutines allocate at the same time; the budget is far above what a function
+// within CloudFront's 2 MB and ~1 ms can allocate, so only long runs are ever at risk, and a
+// run that allocates without bound is stopped within a tick (plus one allocation step).
+// Single built-in calls that allocate hugely in one step are jsenv's length-checked wrappers'
+// job.
+
+const watchTick = time.Millisecond
+
+type watchReason int
+
+const (
+	reasonNone watchReason = iota
+	reasonTimeout
+	reasonMemory
+	reasonCanceled
+)
+
+type watchdog struct {
+	wall   time.Duration
+	budget uint64 // allocation budget per run, bytes
+
+	mu     sync.Mutex
+	runs   map[*watchedRun]struct{}
+	active bool // the goroutine is running
+	sample []metrics.Sample
+}
+
+type watchedRun struct {
+	vm       *goja.Runtime
+	start    time.Time
+	deadline time.Time
+	done     <-chan struct{} // the invocation's context
+	alloc0   uint64          // heap allocation at the first tick that saw the run; 0 = not yet
+	reason   watchReason     // set under watchdog.mu when interrupted
+}
+
+func newWatchdog(wall time.Duration, budget uint64) *watchdog {
+	return &watchdog{
+		wall:   wall,
+		budget: budget,
+		runs:   map[*watchedRun]struct{}{},
+		sample: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}},
+	}
+}
+
+// watch registers a run; call stop when it ends.
+func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time) *watchedRun {
+	r := &watchedRun{vm: vm, start: start, deadline: start.Add(w.wall), done: ctx.Done()}
+	w.mu.Lock()
+	w.runs[r] = struct{}{}
+	if !w.active {
+		w.active = true
+		go w.loop()
+	}
+	w.mu.Unlock()
+	return r
+}
+
+// stop unregisters a run and returns why it was interrupted, if it was. After stop returns the
+// watchdog no longer touches the VM, so the caller may clear its interrupt flag and reuse it.
+func (w *watchdog) stop(r *watchedRun) watchReason {
+	w.mu.Lock()
+	delete(w.runs, r)
+	reason := r.reason
+	w.mu.Unlock()
+	return reason
+}
+
+func (w *watchdog) loop() {
+	t := time.NewTicker(watchTick)
+	defer t.Stop()
+	for range t.C {
+		w.mu.Lock()
+		if len(w.runs) == 0 {
+			w.active = false // exit; the next watch starts a new loop
+			w.mu.Unlock()
+			return
+		}
+		metrics.Read(w.sample)
+		allocs := w.sample[0].Value.Uint64()
+		now := time.Now()
+		for r := range w.runs {
+			if r.reason != reasonNone {
+				continue
+			}
+			if r.alloc0 == 0 {
+				r.alloc0 = allocs
+			}
+			switch {
+			case isDone(r.done):
+				r.reason = reasonCanceled
+			case now.After(r.deadline):
+				r.reason = reasonTimeout
+			case allocs-r.alloc0 > w.budget:
+				r.reason = reasonMemory
+			default:
+				continue
+			}
+			r.vm.Interrupt(r.reason)
+		}
+		w.mu.Unlock()
+	}
+}
+
+func isDone(done <-chan struct{}) bool {
+	if done == nil {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
