@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/localfront/localfront/internal/sdkhttp"
 )
 
 var (
@@ -138,7 +140,7 @@ func (c *child) client() *cloudfront.Client {
 		BaseEndpoint:     aws.String(c.endpoint),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:       sdkhttp.Client(&http.Client{Timeout: 10 * time.Second}), // see internal/sdkhttp
 	})
 }
 

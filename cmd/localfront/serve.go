@@ -247,6 +247,7 @@ func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Serv
 	} else {
 		fmt.Fprintf(w, "  auth: SigV4 required; %d access key(s) from %s\n", len(cfg.Credentials), c.credentials)
 	}
+	fmt.Fprintf(w, "  kvs:  the key value store data plane is on the same address under /key-value-stores/ (clients add the account to the host: see the README)\n")
 	fmt.Fprintf(w, "  edge: %s was accepted, but the edge proxy is not implemented yet; nothing listens there\n", c.edgeListen)
 	fmt.Fprintf(w, "Point the AWS CLI at it:  export AWS_ENDPOINT_URL_CLOUDFRONT=%s   (or pass --endpoint-url %s)\n", endpoint, endpoint)
 }

@@ -120,9 +120,14 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	name := functionNameFromPath(codePath)
 	modified := info.ModTime().UTC().Format("2006-01-02T15:04:05.000000-07:00")
 	result := testCommandOutput{}
+	// A local file was never published; asking for LIVE pretends it was (spec §2.3).
+	status := "UNPUBLISHED"
+	if *stage == "LIVE" {
+		status = "UNASSOCIATED"
+	}
 	result.TestResult.FunctionSummary = testFunctionSummary{
 		Name:   name,
-		Status: "UNPUBLISHED",
+		Status: status,
 		FunctionConfig: testFunctionConfig{
 			Comment: "",
 			Runtime: *runtimeName,

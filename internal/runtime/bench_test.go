@@ -162,3 +162,7 @@ func BenchmarkNewVM(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRun10KB runs the 10 KB function: every invocation re-evaluates its top-level
+// redirect table (the price of starting each request from a clean state).
+func BenchmarkRun10KB(b *testing.B) { benchRun(b, string(tenKBFunction()), benchEvent()) }

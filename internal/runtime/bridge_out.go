@@ -23,16 +23,12 @@ func invalid(format string, args ...any) *outputError {
 }
 
 // primitiveString returns v as a Go string when it is a JS string primitive. It never exports
-// objects (that would build a map and run getters).
+// objects (that would build a map and run getters) and does not box the string.
 func primitiveString(v goja.Value) (string, bool) {
-	if v == nil {
-		return "", false
+	if s, ok := v.(goja.String); ok {
+		return s.String(), true
 	}
-	if _, isObj := v.(*goja.Object); isObj {
-		return "", false
-	}
-	s, ok := v.Export().(string)
-	return s, ok
+	return "", false
 }
 
 // readResult converts the handler's return value. A viewer-request handler returns the
@@ -95,7 +91,7 @@ func (b *bridge) readRequest(src requestSource) (*Request, error) {
 	case !touched || isAbsent(v):
 		r.Method = orig.Method
 	default:
-		if r.Method, err = stringOf(v, "request.method"); err != nil {
+		if r.Method, err = stringOf(v, fixedPath("request.method")); err != nil {
 			return nil, err
 		}
 	}
@@ -107,7 +103,7 @@ func (b *bridge) readRequest(src requestSource) (*Request, error) {
 	case isAbsent(v):
 		return nil, invalid("request.uri is missing")
 	default:
-		if r.URI, err = stringOf(v, "request.uri"); err != nil {
+		if r.URI, err = stringOf(v, fixedPath("request.uri")); err != nil {
 			return nil, err
 		}
 		if len(r.URI) == 0 || r.URI[0] != '/' {
@@ -206,7 +202,7 @@ func (b *bridge) readResponse(src responseSource) (*Response, error) {
 		r.StatusDescription = orig.StatusDescription
 	case isAbsent(v):
 	default:
-		if r.StatusDescription, err = stringOf(v, "response.statusDescription"); err != nil {
+		if r.StatusDescription, err = stringOf(v, fixedPath("response.statusDescription")); err != nil {
 			return nil, err
 		}
 	}
@@ -262,7 +258,7 @@ func (b *bridge) readValues(v goja.Value, path string, cookies bool) (Values, bo
 	keys := obj.Keys()
 	vs := make(Values, 0, len(keys))
 	for _, k := range keys {
-		val, keep, err := b.readValue(obj.Get(k), path+"["+quoteJS(k)+"]", cookies, nil)
+		val, keep, err := b.readValue(obj.Get(k), vpath{coll: path, name: k, item: -1}, cookies, nil)
 		if err != nil {
 			return nil, true, err
 		}
@@ -286,7 +282,7 @@ func (b *bridge) readOverlay(vo *valuesObject, path string, cookies bool) (Value
 			out = append(out, vo.src[i])
 		case e.deleted:
 		default:
-			val, keep, err := b.readValue(e.val, path+"["+quoteJS(e.name)+"]", cookies, &vo.src[i].Value)
+			val, keep, err := b.readValue(e.val, vpath{coll: path, name: e.name, item: -1}, cookies, &vo.src[i].Value)
 			if err != nil {
 				return nil, err
 			}
@@ -299,7 +295,7 @@ func (b *bridge) readOverlay(vo *valuesObject, path string, cookies bool) (Value
 		if e.orig >= 0 || e.deleted {
 			continue
 		}
-		val, keep, err := b.readValue(e.val, path+"["+quoteJS(e.name)+"]", cookies, nil)
+		val, keep, err := b.readValue(e.val, vpath{coll: path, name: e.name, item: -1}, cookies, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +324,7 @@ func (v *valuesObject) entryFor(i int) *overlayEntry {
 // write-back rule (spec §9.4) against orig, the value the function received (nil for a new
 // name): a changed multiValue wins; otherwise a changed value replaces the first occurrence.
 // keep is false when the function emptied multiValue: the name then has no value left.
-func (b *bridge) readValue(jv goja.Value, path string, cookies bool, orig *Value) (Value, bool, error) {
+func (b *bridge) readValue(jv goja.Value, path vpath, cookies bool, orig *Value) (Value, bool, error) {
 	obj, ok := jv.(*goja.Object)
 	if !ok || isFunction(obj) {
 		return Value{}, false, invalid(`%s must be an object with a string "value", not %s`, path, describeJS(jv))
@@ -339,14 +335,14 @@ func (b *bridge) readValue(jv goja.Value, path string, cookies bool, orig *Value
 	var mv []MultiValueItem
 	hasMV := !isAbsent(mvJS)
 	if hasMV {
-		if mv, err = b.readMultiValue(mvJS, path+".multiValue", cookies); err != nil {
+		if mv, err = b.readMultiValue(mvJS, path, cookies); err != nil {
 			return Value{}, false, err
 		}
 	}
 	valJS := obj.Get("value")
 	switch {
 	case !isAbsent(valJS):
-		if out.Value, err = stringOf(valJS, path+".value"); err != nil {
+		if out.Value, err = stringOf(valJS, path.leaf(".value")); err != nil {
 			return Value{}, false, err
 		}
 	case !hasMV || len(mv) == 0:
@@ -356,7 +352,7 @@ func (b *bridge) readValue(jv goja.Value, path string, cookies bool, orig *Value
 	}
 	if cookies {
 		if a := obj.Get("attributes"); !isAbsent(a) {
-			if out.Attributes, err = stringOf(a, path+".attributes"); err != nil {
+			if out.Attributes, err = stringOf(a, path.leaf(".attributes")); err != nil {
 				return Value{}, false, err
 			}
 		}
@@ -378,7 +374,8 @@ func (b *bridge) readValue(jv goja.Value, path string, cookies bool, orig *Value
 	return Value{Value: mv[0].Value, Attributes: mv[0].Attributes, MultiValue: mv}, true, nil
 }
 
-func (b *bridge) readMultiValue(v goja.Value, path string, cookies bool) ([]MultiValueItem, error) {
+func (b *bridge) readMultiValue(v goja.Value, valuePath vpath, cookies bool) ([]MultiValueItem, error) {
+	path := valuePath.leaf(".multiValue")
 	arr, ok := v.(*goja.Object)
 	if !ok || arr.ClassName() != "Array" {
 		return nil, invalid("%s must be an array, not %s", path, describeJS(v))
@@ -389,19 +386,19 @@ func (b *bridge) readMultiValue(v goja.Value, path string, cookies bool) ([]Mult
 	}
 	items := make([]MultiValueItem, 0, n)
 	for i := int64(0); i < n; i++ {
-		ip := path + "[" + strconv.FormatInt(i, 10) + "]"
+		ip := valuePath.at(int(i))
 		item, ok := arr.Get(strconv.FormatInt(i, 10)).(*goja.Object)
 		if !ok {
 			return nil, invalid(`%s must be an object with a string "value"`, ip)
 		}
 		var it MultiValueItem
 		var err error
-		if it.Value, err = stringOf(item.Get("value"), ip+".value"); err != nil {
+		if it.Value, err = stringOf(item.Get("value"), ip.leaf(".value")); err != nil {
 			return nil, err
 		}
 		if cookies {
 			if a := item.Get("attributes"); !isAbsent(a) {
-				if it.Attributes, err = stringOf(a, ip+".attributes"); err != nil {
+				if it.Attributes, err = stringOf(a, ip.leaf(".attributes")); err != nil {
 					return nil, err
 				}
 			}
@@ -455,14 +452,14 @@ func bodyOf(v goja.Value) (*Body, error) {
 	body := &Body{Encoding: BodyText}
 	var err error
 	if e := obj.Get("encoding"); !isAbsent(e) {
-		if body.Encoding, err = stringOf(e, "response.body.encoding"); err != nil {
+		if body.Encoding, err = stringOf(e, fixedPath("response.body.encoding")); err != nil {
 			return nil, err
 		}
 	}
 	if body.Encoding != BodyText && body.Encoding != BodyBase64 {
 		return nil, invalid(`response.body.encoding must be "text" or "base64", not %s`, quoteJS(body.Encoding))
 	}
-	if body.Data, err = stringOf(obj.Get("data"), "response.body.data"); err != nil {
+	if body.Data, err = stringOf(obj.Get("data"), fixedPath("response.body.data")); err != nil {
 		return nil, err
 	}
 	if body.Encoding == BodyBase64 {
@@ -473,7 +470,8 @@ func bodyOf(v goja.Value) (*Body, error) {
 	return body, nil
 }
 
-func stringOf(v goja.Value, path string) (string, error) {
+// stringOf is generic so that building the path (a value) costs nothing unless it fails.
+func stringOf[P fmt.Stringer](v goja.Value, path P) (string, error) {
 	if s, ok := primitiveString(v); ok {
 		return s, nil
 	}
@@ -514,3 +512,27 @@ func describeJS(v goja.Value) string {
 	}
 	return "a " + v.ExportType().String()
 }
+
+// vpath names a place in the returned object for validation messages, built only when a
+// message needs it: coll["name"] or coll["name"].multiValue[item], plus a leaf (".value").
+type vpath struct {
+	coll, name string
+	item       int // index in multiValue, or -1
+	suffix     string
+}
+
+func (p vpath) leaf(s string) vpath { p.suffix = s; return p }
+func (p vpath) at(i int) vpath      { p.item = i; return p }
+
+func (p vpath) String() string {
+	s := p.coll + "[" + quoteJS(p.name) + "]"
+	if p.item >= 0 {
+		s += ".multiValue[" + strconv.Itoa(p.item) + "]"
+	}
+	return s + p.suffix
+}
+
+// fixedPath is a message path that needs no building.
+type fixedPath string
+
+func (p fixedPath) String() string { return string(p) }

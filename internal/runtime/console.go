@@ -98,6 +98,10 @@ func (f *formatter) value(v goja.Value, top bool, depth int) {
 		f.b.WriteString("null")
 		return
 	}
+	if sym, ok := v.(*goja.Symbol); ok {
+		f.b.WriteString("Symbol(" + sym.String() + ")")
+		return
+	}
 	obj, isObj := v.(*goja.Object)
 	if !isObj {
 		switch x := v.Export().(type) {

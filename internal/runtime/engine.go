@@ -108,6 +108,10 @@ func (e *Engine) Options() Options { return e.opts }
 type Invocation struct {
 	Now time.Time // Date's frozen clock and Math.random's seed; zero = time.Now()
 	KVS any       // reserved for the key value store reader of cf.kvs()
+	// OriginChanges receives the cf.updateRequestOrigin / selectRequestOriginById /
+	// createRequestOriginGroup calls of a viewer-request run (origin_helpers.go); nil = the
+	// calls are checked but not recorded (TestFunction, viewer-response).
+	OriginChanges *OriginChanges
 }
 
 // ResultKind says what the handler returned.
@@ -177,6 +181,10 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	st.begin(now)
 	b := &bridge{vm: st.vm, event: ev, reqProto: st.reqProto}
 	st.cur = b
+	st.origin = nil
+	if ev.Context.EventType != EventViewerResponse {
+		st.origin = inv.OriginChanges
+	}
 
 	start := time.Now()
 	run := e.watch.watch(ctx, st.vm, start)
@@ -206,8 +214,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	}
 	res.Logs = st.logs.lines
 	st.logs.lines = nil
-	st.cur = nil
-	if reusable && !p.shared {
+	st.cur, st.origin = nil, nil
+	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}
 	return res
@@ -235,7 +243,10 @@ func reasonError(r watchReason) *ExecError {
 // invoke runs the top-level code and the handler and reads back what it returned.
 func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Response, xerr *ExecError) {
 	defer func() {
-		if x := recover(); x != nil { // uncatchable goja errors raised during the read-back
+		// Uncatchable goja errors raised during the read-back (an interrupt in a getter), or a
+		// Go panic in a built-in: the VM may be mid-call, so it is not reused.
+		if x := recover(); x != nil {
+			st.broken = true
 			if err, ok := x.(error); ok {
 				xerr = st.execError(err)
 				return

@@ -40,8 +40,11 @@ type Request struct {
 	Querystring Values
 	Headers     Values
 	Cookies     Values
-	// RawQueryString is the query as the viewer sent it, without "?", for the 2.0
-	// request.rawQueryString() helper; HasQuery says whether the URL had a "?" at all.
+	// RawQueryString is the query without "?": in an event, as the viewer sent it (the 2.0
+	// request.rawQueryString() returns it); in a result, the query to send on, kept as it
+	// came when the function left querystring alone, the string it assigned (spec §9.2), or
+	// rebuilt from Querystring (name=value&…, a bare name for "") when it changed the object.
+	// HasQuery says whether there is a "?" at all.
 	RawQueryString string
 	HasQuery       bool
 }
@@ -68,9 +71,10 @@ const (
 )
 
 // Value is one header, cookie or query parameter: {value, attributes?, multiValue?} (spec §9.4).
-// MultiValue is nil when the name occurs once; otherwise it lists every occurrence, first
-// included, and Value equals MultiValue[0].Value. Results hold the effective values after the
-// §9.4 write-back rule has been applied.
+// MultiValue is nil when absent (the name occurs once); otherwise it lists every occurrence,
+// first included, and Value equals MultiValue[0].Value in events CloudFront builds. Results
+// hold the effective values after the §9.4 write-back rule: a changed multiValue wins (Value
+// becomes its first entry), a changed value replaces the first occurrence.
 type Value struct {
 	Value      string
 	Attributes string // response cookies only; "" = absent

@@ -1,5 +1,3 @@
-//go:build !lf_devstub
-
 package runtime
 
 import (

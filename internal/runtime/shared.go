@@ -14,12 +14,14 @@ import (
 // pooled VMs at no extra cost per run.
 //
 // A program is flagged when it
-//   - names `prototype`, `__proto__` or `constructor` as a property, or calls
-//     getPrototypeOf/setPrototypeOf/defineProperty/defineProperties;
-//   - assigns to, deletes or updates a member of a global built-in, a module, or an alias of
-//     one (`var c = require('crypto'); c.x = 1`), or of a non-name (`f().x = 1`);
-//   - uses a global built-in or module as a plain value (`var m = Math`, `[JSON]`, `f(Math)`),
-//     except as a callee, in typeof/instanceof, and String/Number/Boolean as callbacks.
+//   - assigns to, deletes or updates a member of a global built-in, a module, an alias of one
+//     (`var c = require('crypto'); c.x = 1`), a non-name (`f().x = 1`, `''.__proto__.x`), or
+//     through a prototype, __proto__ or constructor property (`o.constructor.prototype.x`);
+//   - uses a global built-in, a module or a prototype/__proto__/constructor property as a plain
+//     value (`var m = Math`, `[JSON]`, `f(Math)`, `Object.assign(String.prototype, …)`), except
+//     as a callee, a member base (`Object.prototype.hasOwnProperty.call(…)`), in comparisons
+//     and typeof/instanceof, and String/Number/Boolean as callbacks;
+//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties;
 //   - assigns to a global built-in's name it does not declare (Math = …).
 // Reads and calls such as Math.max(), JSON.parse() or crypto.createHash() are not flagged.
 
@@ -105,11 +107,11 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		}
 		switch n := n.(type) {
 		case *ast.DotExpression:
-			if prototypeNames[n.Identifier.Name.String()] {
+			if prototypeNames[n.Identifier.Name.String()] && isValueUse(n, parent) {
 				flagged = true
 			}
 		case *ast.BracketExpression:
-			if s, ok := n.Member.(*ast.StringLiteral); ok && prototypeNames[s.Value.String()] {
+			if s, ok := n.Member.(*ast.StringLiteral); ok && prototypeNames[s.Value.String()] && isValueUse(n, parent) {
 				flagged = true
 			}
 		case *ast.CallExpression:
@@ -152,8 +154,14 @@ func sharesObject(e ast.Expression, roots map[string]bool) bool {
 		case *ast.Identifier:
 			return roots[x.Name.String()]
 		case *ast.DotExpression:
+			if prototypeNames[x.Identifier.Name.String()] {
+				return true
+			}
 			e = x.Left
 		case *ast.BracketExpression:
+			if isPrototypeMember(x) {
+				return true
+			}
 			e = x.Left
 		case *ast.CallExpression:
 			id, ok := x.Callee.(*ast.Identifier)
@@ -164,15 +172,27 @@ func sharesObject(e ast.Expression, roots map[string]bool) bool {
 	}
 }
 
+func isPrototypeMember(x *ast.BracketExpression) bool {
+	s, ok := x.Member.(*ast.StringLiteral)
+	return ok && prototypeNames[s.Value.String()]
+}
+
 // mutatesShared reports whether writing to the member expression target may change a shared
-// object: its chain starts at a shared name, or at something other than a name or `this`.
+// object: its chain starts at a shared name or at something other than a name or `this`, or
+// goes through a prototype, __proto__ or constructor property.
 func mutatesShared(target ast.Expression, roots map[string]bool) bool {
 	e := target
 	for {
 		switch x := e.(type) {
 		case *ast.DotExpression:
+			if prototypeNames[x.Identifier.Name.String()] {
+				return true
+			}
 			e = x.Left
 		case *ast.BracketExpression:
+			if isPrototypeMember(x) {
+				return true
+			}
 			e = x.Left
 		case *ast.Identifier:
 			return roots[x.Name.String()]
@@ -184,9 +204,10 @@ func mutatesShared(target ast.Expression, roots map[string]bool) bool {
 	}
 }
 
-// isValueUse reports whether the identifier id is used as a plain value (not as a callee, a
-// member base, a declaration, or a typeof/instanceof operand).
-func isValueUse(id *ast.Identifier, parent ast.Node) bool {
+// isValueUse reports whether the expression id (a name or a member expression) is used as a
+// plain value: not as a callee, a member base, a declaration, an assignment target, or an
+// operand of a comparison or of typeof.
+func isValueUse(id ast.Expression, parent ast.Node) bool {
 	switch p := parent.(type) {
 	case *ast.DotExpression:
 		return p.Left != ast.Expression(id)
@@ -196,15 +217,16 @@ func isValueUse(id *ast.Identifier, parent ast.Node) bool {
 		if p.Callee == ast.Expression(id) {
 			return false
 		}
-		return !harmlessCallbacks[id.Name.String()]
+		name, _ := id.(*ast.Identifier)
+		return name == nil || !harmlessCallbacks[name.Name.String()]
 	case *ast.NewExpression:
 		return p.Callee != ast.Expression(id)
 	case *ast.UnaryExpression:
 		return p.Operator != token.TYPEOF
-	case *ast.BinaryExpression:
-		return !(p.Operator == token.INSTANCEOF && p.Right == ast.Expression(id))
+	case *ast.BinaryExpression: // comparisons, instanceof, in: nothing is changed
+		return false
 	case *ast.Binding:
-		return p.Target != ast.BindingTarget(id)
+		return p.Target != id
 	case *ast.AssignExpression:
 		return p.Left != ast.Expression(id)
 	case *ast.PropertyKeyed:

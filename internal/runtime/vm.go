@@ -24,8 +24,10 @@ type vmState struct {
 	logs    logSink
 	modules map[string]goja.Value
 
-	cur      *bridge      // the running invocation's bridge
-	reqProto *goja.Object // prototype of event.request in 2.0 (rawQueryString)
+	broken   bool           // a run ended in a recovered panic: do not reuse
+	cur      *bridge        // the running invocation's bridge
+	origin   *OriginChanges // where the running invocation's origin helpers record
+	reqProto *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
 }
 
 func newVMState(p *Program, o *Options) (*vmState, error) {
@@ -118,7 +120,11 @@ func (st *vmState) module(name string, viaImport bool) (goja.Value, bool) {
 		if !viaImport || st.prog.version != v2 {
 			return nil, false
 		}
-		m, ok = st.cloudfrontModule(), true
+		cf, err := st.cloudfrontModule()
+		if err != nil {
+			return nil, false
+		}
+		m, ok = cf, true
 	default:
 		m, ok = builtinModule(st.vm, st.prog.version, name)
 	}
@@ -137,16 +143,19 @@ func (st *vmState) require(call goja.FunctionCall) goja.Value {
 	panic(newJSError(st.vm, "Error", `Cannot find module "`+name+`"`))
 }
 
-// cloudfrontModule is `import cf from 'cloudfront'` (2.0). cf.kvs() fails as CloudFront's
-// does for a function without an associated key value store; key value store reads and the
-// origin helpers are not implemented yet.
-func (st *vmState) cloudfrontModule() goja.Value {
+// cloudfrontModule is `import cf from 'cloudfront'` (2.0): the origin helpers
+// (origin_helpers.go) and cf.kvs(), which fails as CloudFront's does for a function without
+// an associated key value store (key value store reads are not implemented yet).
+func (st *vmState) cloudfrontModule() (goja.Value, error) {
 	vm := st.vm
 	cf := vm.NewObject()
 	_ = cf.Set("kvs", func(goja.FunctionCall) goja.Value {
 		panic(newJSError(vm, "Error", "no key value store is associated with this function"))
 	})
-	return cf
+	if err := InstallOriginHelpers(vm, cf, func() *OriginChanges { return st.origin }); err != nil {
+		return nil, err
+	}
+	return cf, nil
 }
 
 // newJSError builds an error object of a built-in error type (Error, TypeError, …).

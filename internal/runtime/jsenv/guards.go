@@ -22,6 +22,11 @@ const (
 // may throw, or rewrite This/Arguments to values it has already converted) and then calls
 // the original.
 func (e *env) wrap(obj *goja.Object, name string, check func(c *goja.FunctionCall)) error {
+	return e.wrapCall(obj, name, true, check)
+}
+
+// wrapCall is wrap; copyArgs says whether check may rewrite the arguments.
+func (e *env) wrapCall(obj *goja.Object, name string, copyArgs bool, check func(c *goja.FunctionCall)) error {
 	origVal := obj.Get(name)
 	orig, ok := goja.AssertFunction(origVal)
 	if !ok {
@@ -29,8 +34,10 @@ func (e *env) wrap(obj *goja.Object, name string, check func(c *goja.FunctionCal
 	}
 	length := int(origVal.(*goja.Object).Get("length").ToInteger())
 	e.method(obj, name, length, func(c goja.FunctionCall) goja.Value {
-		// The arguments live on the VM stack; copy before a check rewrites them.
-		c.Arguments = append([]goja.Value(nil), c.Arguments...)
+		if copyArgs && len(c.Arguments) > 0 {
+			// The arguments live on the VM stack; copy before a check rewrites them.
+			c.Arguments = append([]goja.Value(nil), c.Arguments...)
+		}
 		check(&c)
 		return call(orig, c.This, c.Arguments...)
 	})
@@ -46,24 +53,24 @@ func (e *env) installGuards() error {
 	jsonObj := global.Get("JSON").(*goja.Object)
 
 	steps := []func() error{
-		func() error { return e.wrap(strProto, "repeat", e.checkRepeat) },
+		func() error { return e.wrapCall(strProto, "repeat", false, e.checkRepeat) },
 		func() error { return e.wrap(strProto, "padStart", e.checkPad) },
 		func() error { return e.wrap(strProto, "padEnd", e.checkPad) },
 		func() error { return e.wrap(strProto, "concat", e.checkStringConcat) },
 		func() error { return e.guardReplace(strProto, "replace", false) },
 		func() error { return e.guardReplace(strProto, "replaceAll", true) },
 		func() error { return e.wrap(arrProto, "join", e.checkJoin) },
-		func() error { return e.wrap(arrProto, "concat", e.checkArrayConcat) },
 		func() error { return e.wrap(taProto, "join", e.checkTypedJoin) },
-		func() error { return e.wrap(fnProto, "apply", e.checkApply) },
-		func() error { return e.wrap(jsonObj, "stringify", e.checkStringify) },
+		func() error { return e.wrapCall(fnProto, "apply", false, e.checkApply) },
+		func() error { return e.wrapCall(jsonObj, "stringify", false, e.checkStringify) },
+		func() error { return e.wrapCall(arrProto, "concat", false, e.checkArrayConcat) },
 	}
 	// Array methods that walk this.length inside one native call: on a sparse array with a
 	// huge length they would spin (or fill memory) beyond Interrupt's reach.
 	for _, name := range []string{"copyWithin", "every", "fill", "filter", "find", "findIndex",
 		"forEach", "includes", "indexOf", "lastIndexOf", "map", "reduce", "reduceRight",
 		"reverse", "shift", "slice", "some", "sort", "splice", "unshift"} {
-		steps = append(steps, func() error { return e.wrap(arrProto, name, e.checkThisLength) })
+		steps = append(steps, func() error { return e.wrapCall(arrProto, name, false, e.checkThisLength) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

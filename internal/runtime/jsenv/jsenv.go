@@ -4,7 +4,8 @@
 // TextEncoder/TextDecoder, atob/btoa), refuses eval and the Function constructor, guards
 // built-ins that could allocate without bound, and builds the crypto, querystring and
 // buffer modules. Semantics and error texts follow njs 0.7.9, the engine family CloudFront
-// runs (§10.8).
+// runs (§10.8); where njs 0.7.9 and the CloudFront docs differ, the docs win (the list is
+// knownDiffs in njs_diff_test.go).
 //
 // Globals after Setup (string-keyed own properties of globalThis):
 //
@@ -18,8 +19,12 @@
 //
 // Not present in either (njs has none of them): Map Set WeakMap WeakSet Proxy Reflect
 // BigInt BigInt64Array BigUint64Array escape unescape, timers, process, require, console
-// (console, require and the cloudfront module belong to the runtime package). Per-method
-// removals are listed in shape.go.
+// (console, require and the cloudfront module belong to the runtime package). Symbol stays
+// in 1.0 (njs 0.5 had it; only Symbol.for/keyFor are listed as 2.0 additions). eval stays
+// as a function that throws, as in njs. Per-method removals are listed in shape.go.
+//
+// Setup replaces some built-ins by wrappers (guards.go, ctorguard.go, uri.go, noeval.go);
+// the wrappers keep names, lengths, prototypes and instanceof relations of the originals.
 package jsenv
 
 import (
