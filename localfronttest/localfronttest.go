@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/localfront/localfront/internal/auth"
+	"github.com/localfront/localfront/internal/sdkhttp"
 	"github.com/localfront/localfront/internal/server"
 )
 
@@ -105,7 +106,8 @@ func Start(tb testing.TB, opts ...Options) *Server {
 
 // AWSConfig is an aws.Config for the server: its endpoint, region us-east-1, static
 // credentials (the first configured Credential, else a dummy key) and no retries, so a
-// test sees every error as the server sent it.
+// test sees every error as the server sent it. Its HTTP client avoids a race in the SDK
+// that otherwise fails the odd call with a large body (see internal/sdkhttp).
 func (s *Server) AWSConfig() aws.Config {
 	if len(s.opts.Credentials) > 0 {
 		c := s.opts.Credentials[0]
@@ -121,7 +123,7 @@ func (s *Server) AWSConfigFor(accessKeyID, secretAccessKey string) aws.Config {
 		BaseEndpoint:     aws.String(s.URL),
 		Credentials:      credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       s.http.Client(),
+		HTTPClient:       sdkhttp.Client(s.http.Client()),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/sdkhttp"
 )
 
 // seen is one request as the test server received and judged it.
@@ -82,11 +83,12 @@ func (s *verifyingServer) take() []seen {
 // built (the KVS endpoint rules prepend the account id to the host, wire.md).
 func (s *verifyingServer) httpClient() *http.Client {
 	addr := s.Listener.Addr().String()
-	return &http.Client{Transport: &http.Transport{
+	// sdkhttp: the SDK's own request-body race would otherwise drop connections.
+	return sdkhttp.Client(&http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		},
-	}}
+	}})
 }
 
 const testKVSARN = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/localfront/localfront/internal/kvs"
+	"github.com/localfront/localfront/internal/sdkhttp"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
 
@@ -69,7 +70,7 @@ func sdkClient(srv *httptest.Server) *kvsdk.Client {
 		BaseEndpoint:     aws.String("http://localhost:" + port),
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""),
-		HTTPClient:       &http.Client{Transport: transport},
+		HTTPClient:       sdkhttp.Client(&http.Client{Transport: transport}), // see internal/sdkhttp
 		RetryMaxAttempts: 1,
 	})
 }
