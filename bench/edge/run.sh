@@ -78,7 +78,8 @@ start() {
 }
 
 echo "building Go programs..."
-(cd "$repo" && go build -o "$work/origin" ./bench/edge/origin && go build -o "$work/proxy" ./bench/edge/proxy)
+(cd "$repo" && go build -o "$work/origin" ./bench/edge/origin && go build -o "$work/proxy" ./bench/edge/proxy &&
+    go build -o "$work/localfront" ./cmd/localfront && go build -o "$work/setup" ./bench/edge/setup)
 
 ORIGIN_PORT=$((BASE_PORT + 1))
 start origin "$LOAD_CPU" "$ORIGIN_PORT" "$work/origin" -listen "127.0.0.1:$ORIGIN_PORT" -body "$BODY_BYTES"
@@ -86,10 +87,14 @@ start origin "$LOAD_CPU" "$ORIGIN_PORT" "$work/origin" -listen "127.0.0.1:$ORIGI
 # ---- cases ---------------------------------------------------------------------------
 # A case is: name, port, pid whose CPU is measured (with its children), expected X-Origin-Uri,
 # a response header that must be present ("" for none), and a label for the table.
+# An optional seventh argument is the Host header to send (the edge routes by Host).
 CASES=()
-declare -A C_PORT C_PID C_URI C_HDR C_LABEL
+declare -A C_PORT C_PID C_URI C_HDR C_LABEL C_HOST
 add_case() {
-    CASES+=("$1"); C_PORT[$1]=$2; C_PID[$1]=$3; C_URI[$1]=$4; C_HDR[$1]=$5; C_LABEL[$1]=$6
+    CASES+=("$1"); C_PORT[$1]=$2; C_PID[$1]=$3; C_URI[$1]=$4; C_HDR[$1]=$5; C_LABEL[$1]=$6; C_HOST[$1]=${7:-}
+}
+host_args() { # curl/wrk arguments for a case's Host header
+    if [ -n "${C_HOST[$1]}" ]; then printf '%s\n' -H "Host: ${C_HOST[$1]}"; fi
 }
 rewritten_path=$REQ_PATH
 case "$REQ_PATH" in
@@ -111,12 +116,18 @@ go_case forward            forward            "$REQ_PATH"       "" "forwarder, n
 go_case forward-go-rewrite forward-rewrite    "$rewritten_path" "" "forwarder+go-rewrite (not the edge)"
 go_case forward-go-headers forward-headers    "$REQ_PATH"       "Strict-Transport-Security" "forwarder+go-headers (not the edge)"
 
-# The edge itself (`localfront serve` with a distribution whose behaviour has the function)
-# goes here once it exists: start it pinned like the others and add_case it, e.g.
-#   start edge "$PROXY_CPU" "$port" "$LOCALFRONT" serve --edge-listen "127.0.0.1:$port" ...
-#   add_case edge-vreq "$port" "$LAST_PID" "$rewritten_path" "" "edge + viewer-request rewrite"
-# (edge-nofn: uri $REQ_PATH; edge-vresp: header Strict-Transport-Security.)
-pending_edge_cases="edge (no function), edge + viewer-request rewrite, edge + viewer-response headers"
+# The edge itself: `localfront serve` with one distribution per case (bench/edge/setup
+# creates them through the API), pinned like the proxies. The access log is off (warn level).
+api_port=$port; edge_port=$((port + 1)); port=$((port + 2))
+start localfront "$PROXY_CPU" "$api_port" "$work/localfront" serve --in-memory --log-level warn \
+    --listen "127.0.0.1:$api_port" --edge-listen "127.0.0.1:$edge_port"
+lf_pid=$LAST_PID
+wait_port "$edge_port"
+declare -A EDGE_HOST
+while read -r name domain; do EDGE_HOST[$name]=$domain; done < <("$work/setup" -api "http://127.0.0.1:$api_port" -origin "127.0.0.1:$ORIGIN_PORT")
+add_case edge-nofn    "$edge_port" "$lf_pid" "$REQ_PATH"       ""                          "edge, no function"                   "${EDGE_HOST[nofn]}"
+add_case edge-rewrite "$edge_port" "$lf_pid" "$rewritten_path" ""                          "edge + viewer-request rewrite"       "${EDGE_HOST[rewrite]}"
+add_case edge-headers "$edge_port" "$lf_pid" "$REQ_PATH"       "Strict-Transport-Security" "edge + viewer-response headers"      "${EDGE_HOST[headers]}"
 
 if [ "$have_nginx" = 1 ]; then
     mkdir -p "$work/tmp"
@@ -135,7 +146,8 @@ fi
 
 # ---- correctness check of every case before loading it ------------------------------------
 for c in "${CASES[@]}"; do
-    hdrs=$(curl -s -o /dev/null -D - "http://127.0.0.1:${C_PORT[$c]}$REQ_PATH" | tr -d '\r')
+    mapfile -t hargs < <(host_args "$c")
+    hdrs=$(curl -s -o /dev/null -D - "${hargs[@]}" "http://127.0.0.1:${C_PORT[$c]}$REQ_PATH" | tr -d '\r')
     status=$(printf '%s\n' "$hdrs" | awk 'NR==1{print $2}')
     uri=$(printf '%s\n' "$hdrs" | awk -F': ' 'tolower($1)=="x-origin-uri"{print $2}')
     ok=1
@@ -170,10 +182,11 @@ echo "cases: $n_cases, rounds: $ROUNDS, ${DURATION}s each (+${WARMUP}s warm-up);
 echo "proxy on CPU $PROXY_CPU; wrk -t1 -c$CONNS and origin on CPU $LOAD_CPU; GET $REQ_PATH, ${BODY_BYTES}-byte body"
 
 measure() { # round case
-    local c=$2 url="http://127.0.0.1:${C_PORT[$2]}$REQ_PATH" out t0 t1
-    taskset -c "$LOAD_CPU" timeout $((WARMUP + 10)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$url" >/dev/null
+    local c=$2 url="http://127.0.0.1:${C_PORT[$2]}$REQ_PATH" out t0 t1 hargs
+    mapfile -t hargs < <(host_args "$c")
+    taskset -c "$LOAD_CPU" timeout $((WARMUP + 10)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${hargs[@]}" "$url" >/dev/null
     t0=$(ticks "${C_PID[$c]}")
-    out=$(taskset -c "$LOAD_CPU" timeout $((DURATION + 10)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$url")
+    out=$(taskset -c "$LOAD_CPU" timeout $((DURATION + 10)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${hargs[@]}" "$url")
     t1=$(ticks "${C_PID[$c]}")
     local rps reqs p50 p99 errs non2xx
     rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
@@ -227,6 +240,10 @@ awk -F'\t' -v order="${CASES[*]}" '
         }
         print ""
         print "ratios (req/s measured, best rounds | capacity from CPU per request):"
+        pair("edge-rewrite", "edge-nofn", "edge rewrite / edge, no function (target >= 0.9)")
+        pair("edge-rewrite", "nginx-njs-rewrite", "edge rewrite / nginx+njs rewrite (target >= 0.6)")
+        pair("edge-headers", "nginx-njs-headers", "edge headers / nginx+njs headers")
+        pair("edge-nofn", "forward", "edge, no function / bare forwarder")
         pair("forward-go-rewrite", "forward", "go-rewrite / forward, no function (edge target >= 0.9)")
         pair("forward-go-headers", "forward", "go-headers / forward, no function")
         pair("forward-go-rewrite", "nginx-njs-rewrite", "go-rewrite / nginx+njs rewrite (edge target >= 0.6)")
@@ -242,4 +259,3 @@ awk -F'\t' -v order="${CASES[*]}" '
     }
 ' "$labels" "$results"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "not measured yet (localfront serve not wired into this script): $pending_edge_cases"

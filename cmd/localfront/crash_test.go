@@ -75,7 +75,7 @@ type child struct {
 
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
-	cmd := exec.Command(localfrontBinary(t), append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(localfrontBinary(t), append([]string{"serve", "--listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "LOCALFRONT_LOG_LEVEL=warn")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

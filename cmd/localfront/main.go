@@ -19,6 +19,7 @@ const usage = `usage: localfront <command> [flags]
 
 Commands:
   serve     run the CloudFront Functions API server (localfront serve -h for flags)
+  logs      print (or --follow) the console.log lines of a function's runs at the edge
   test      run a function against a test event without a server (localfront test -h)
   version   print the version
 `
@@ -39,6 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], os.Getenv, stdout, stderr)
+	case "logs":
+		return runLogs(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "test":
 		return runTestCommand(args[1:], stdout, stderr)
 	case "version", "--version", "-version":

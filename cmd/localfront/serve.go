@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/localfront/localfront/internal/auth"
+	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/server"
 )
 
@@ -28,6 +29,7 @@ const servingPrefix = "localfront: serving the CloudFront API on "
 type serveConfig struct {
 	listen         string
 	edgeListen     string
+	edgeDomain     string
 	dataDir        string
 	dataDirSet     bool
 	inMemory       bool
@@ -47,7 +49,8 @@ func parseServeFlags(args []string, getenv func(string) string, stdout io.Writer
 	fs := flag.NewFlagSet("localfront serve", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`address` of the CloudFront API (port 0 picks a free port)")
-	fs.StringVar(&c.edgeListen, "edge-listen", "127.0.0.1:8081", "`address` of the edge proxy (not implemented yet: validated, not opened)")
+	fs.StringVar(&c.edgeListen, "edge-listen", "127.0.0.1:8081", "`address` of the edge proxy that serves the distributions to viewers (port 0 picks a free port)")
+	fs.StringVar(&c.edgeDomain, "edge-domain", distributions.DefaultEdgeDomain, "`domain` of distribution domain names: a distribution answers for <id>.<domain> and its aliases")
 	fs.StringVar(&c.dataDir, "data-dir", defaultDataDir(getenv), "`directory` of the database")
 	fs.BoolVar(&c.inMemory, "in-memory", false, "keep everything in memory; nothing survives a restart")
 	fs.StringVar(&c.accountID, "account-id", server.DefaultAccountID, "12-digit `account` of requests when no credentials are configured")
@@ -106,6 +109,9 @@ func (c *serveConfig) validate() error {
 		return err
 	}
 	if err := checkAddress("--edge-listen", c.edgeListen); err != nil {
+		return err
+	}
+	if err := checkEdgeDomain(c.edgeDomain); err != nil {
 		return err
 	}
 	if c.credentials == "" && !c.insecurePublic && !isLoopback(hostOf(c.listen)) {
@@ -186,6 +192,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		AccountID:     c.accountID,
 		FunctionQuota: c.functionQuota,
 		Logger:        log,
+		EdgeDomain:    c.edgeDomain,
 	}
 	if c.inMemory {
 		cfg.DataDir = ""
@@ -209,13 +216,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "localfront serve: %v\n", err)
 		return 1
 	}
-	printBanner(stdout, c, cfg, srv, l.Addr().String())
+	el, err := net.Listen("tcp", c.edgeListen)
+	if err != nil {
+		l.Close()
+		fmt.Fprintf(stderr, "localfront serve: --edge-listen: %v\n", err)
+		return 1
+	}
+	printBanner(stdout, c, cfg, srv, l.Addr().String(), el.Addr().String())
 
 	served := make(chan error, 1)
+	edgeServed := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
+	go func() { edgeServed <- srv.ServeEdge(el) }()
 	select {
 	case err := <-served:
 		log.Error("server stopped", "error", err)
+		return 1
+	case err := <-edgeServed:
+		log.Error("edge stopped", "error", err)
 		return 1
 	case <-ctx.Done():
 	}
@@ -226,6 +244,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Warn("in-flight requests did not finish in time", "error", err)
 	}
 	<-served
+	<-edgeServed
 	if err := srv.Close(); err != nil {
 		log.Error("closing the store", "error", err)
 		return 1
@@ -234,7 +253,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return 0
 }
 
-func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Server, addr string) {
+func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Server, addr, edgeAddr string) {
 	endpoint := "http://" + addr
 	fmt.Fprintf(w, "%s%s (localfront %s)\n", servingPrefix, endpoint, version())
 	if cfg.InMemory {
@@ -248,6 +267,19 @@ func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Serv
 		fmt.Fprintf(w, "  auth: SigV4 required; %d access key(s) from %s\n", len(cfg.Credentials), c.credentials)
 	}
 	fmt.Fprintf(w, "  kvs:  the key value store data plane is on the same address under /key-value-stores/ (clients add the account to the host: see the README)\n")
-	fmt.Fprintf(w, "  edge: %s was accepted, but the edge proxy is not implemented yet; nothing listens there\n", c.edgeListen)
+	fmt.Fprintf(w, "  edge: http://%s  (a distribution answers for Host <id>.%s and its aliases; function logs: localfront logs FUNCTION)\n", edgeAddr, srv.EdgeDomain())
 	fmt.Fprintf(w, "Point the AWS CLI at it:  export AWS_ENDPOINT_URL_CLOUDFRONT=%s   (or pass --endpoint-url %s)\n", endpoint, endpoint)
+}
+
+// checkEdgeDomain validates --edge-domain: a DNS name without port or trailing dot.
+func checkEdgeDomain(d string) error {
+	if d == "" || len(d) > 200 || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.ContainsAny(d, ":/ ") {
+		return fmt.Errorf("--edge-domain %q: want a domain name such as cloudfront.localhost", d)
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || strings.Trim(strings.ToLower(label), "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return fmt.Errorf("--edge-domain %q: %q is not a DNS label", d, label)
+		}
+	}
+	return nil
 }

@@ -148,7 +148,7 @@ func serveInProcess(t *testing.T, args ...string) *inProcess {
 	p := &inProcess{stderr: &lockedWriter{}, cancel: cancel, done: make(chan int, 1)}
 	stdout := &lineWriter{lines: make(chan string, 64)}
 	go func() {
-		p.done <- runServe(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), env(nil), stdout, p.stderr)
+		p.done <- runServe(ctx, append([]string{"--listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0"}, args...), env(nil), stdout, p.stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -195,7 +195,7 @@ func (p *inProcess) stop(t *testing.T) int {
 func TestServeInProcess(t *testing.T) {
 	dir := t.TempDir()
 	p := serveInProcess(t, "--data-dir", dir, "--edge-listen", "127.0.0.1:0")
-	for _, want := range []string{"export AWS_ENDPOINT_URL_CLOUDFRONT=" + p.endpoint, "--endpoint-url " + p.endpoint, "not implemented yet", filepath.Join(dir, "localfront.db"), "acts for account 123456789012"} {
+	for _, want := range []string{"export AWS_ENDPOINT_URL_CLOUDFRONT=" + p.endpoint, "--endpoint-url " + p.endpoint, "edge: http://127.0.0.1:", filepath.Join(dir, "localfront.db"), "acts for account 123456789012"} {
 		if !strings.Contains(p.banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, p.banner)
 		}

@@ -28,11 +28,13 @@ const (
 // not refuse, so a user can still try an oversized function locally.
 const functionSizeQuota = 10240
 
-const testUsage = `usage: localfront test FUNCTION.js --event EVENT.json [--runtime cloudfront-js-2.0|cloudfront-js-1.0] [--stage DEVELOPMENT|LIVE] [--now RFC3339]
+const testUsage = `usage: localfront test FUNCTION.js --event EVENT.json [--runtime cloudfront-js-2.0|cloudfront-js-1.0] [--stage DEVELOPMENT|LIVE] [--now RFC3339] [--kvs STORE.json]
 
 Runs FUNCTION.js against the event object in EVENT.json (spec §9.1) and prints the result
-shaped like the output of "aws cloudfront test-function". Exit status: 0 when the function
-ran, 1 when it failed, 2 on usage errors.
+shaped like the output of "aws cloudfront test-function". With --kvs, cf.kvs() reads the
+keys of STORE.json, a file in the key value store import format
+{"data":[{"key":"k","value":"v"}, ...]} (cloudfront-js-2.0 only). Exit status: 0 when the
+function ran, 1 when it failed, 2 on usage errors.
 `
 
 // runTestCommand implements `localfront test`. args excludes the sub-command name.
@@ -43,6 +45,7 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	runtimeName := fs.String("runtime", "cloudfront-js-2.0", "cloudfront-js-1.0 or cloudfront-js-2.0")
 	stage := fs.String("stage", "DEVELOPMENT", "DEVELOPMENT or LIVE (reported in FunctionSummary)")
 	nowText := fs.String("now", "", "frozen invocation time, RFC 3339 (default: the current time)")
+	kvsPath := fs.String("kvs", "", "key value store file in the import format, read by cf.kvs()")
 
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "localfront test: "+format+"\n\n", a...)
@@ -100,6 +103,17 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usage("%v", err)
 	}
+	var store runtime.KVSReader
+	if *kvsPath != "" {
+		if *runtimeName != "cloudfront-js-2.0" {
+			return usage("--kvs needs --runtime cloudfront-js-2.0: key value stores are not available in %s", *runtimeName)
+		}
+		sn, err := loadKVSFile(*kvsPath)
+		if err != nil {
+			return usage("--kvs %s: %v", *kvsPath, err)
+		}
+		store = sn
+	}
 	if len(code) > functionSizeQuota {
 		fmt.Fprintf(stderr, "localfront test: warning: %s is %d bytes; CloudFront refuses functions over %d bytes\n",
 			codePath, len(code), functionSizeQuota)
@@ -107,7 +121,7 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 
 	engine := runtime.NewEngine(runtime.Options{})
 	out, err := engine.Test(context.Background(), runtime.TestRequest{
-		Code: code, Runtime: *runtimeName, Event: event, Now: now,
+		Code: code, Runtime: *runtimeName, Event: event, Now: now, KVS: store,
 	})
 	if err != nil {
 		if ae := apierror.As(err); ae != nil {

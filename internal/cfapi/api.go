@@ -50,6 +50,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// Logger receives the access log and internal errors; default discards.
 	Logger *slog.Logger
+	// KVS serves the key value store operations; nil answers them UnsupportedOperation.
+	KVS KVSService
+	// Distributions serves the distribution operations; nil answers them UnsupportedOperation.
+	Distributions DistributionService
 }
 
 // API serves the control plane. It is an http.Handler.
@@ -89,6 +93,8 @@ func New(svc FunctionService, opts Options) *API {
 		opUntagResource:       a.untagResource,
 		opListTagsForResource: a.listTagsForResource,
 	}
+	a.registerKVSOps()
+	a.registerDistributionOps()
 	// Outermost first: every later layer can rely on the request id and the recorder.
 	a.handler = a.withRequestID(a.withAccessLog(a.withRecovery(a.withRoute(a.withBody(a.withAuth(http.HandlerFunc(a.dispatch)))))))
 	return a

@@ -24,7 +24,7 @@ func (a *API) tagResource(w http.ResponseWriter, r *http.Request, info *requestI
 	if err != nil {
 		return err
 	}
-	if err := a.svc.TagResource(r.Context(), info.account, arn, tags); err != nil {
+	if err := a.taggerFor(arn).TagResource(r.Context(), info.account, arn, tags); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -40,7 +40,7 @@ func (a *API) untagResource(w http.ResponseWriter, r *http.Request, info *reques
 	if err != nil {
 		return err
 	}
-	if err := a.svc.UntagResource(r.Context(), info.account, arn, keys); err != nil {
+	if err := a.taggerFor(arn).UntagResource(r.Context(), info.account, arn, keys); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -52,7 +52,7 @@ func (a *API) listTagsForResource(w http.ResponseWriter, r *http.Request, info *
 	if err != nil {
 		return err
 	}
-	tags, err := a.svc.ListTags(r.Context(), info.account, arn)
+	tags, err := a.taggerFor(arn).ListTags(r.Context(), info.account, arn)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/localfront/localfront/internal/cfapi"
 	"github.com/localfront/localfront/internal/functions"
 	"github.com/localfront/localfront/internal/runtime"
+	"github.com/localfront/localfront/internal/sdkhttp"
 	"github.com/localfront/localfront/internal/store"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
@@ -75,7 +76,7 @@ func newClient(url string, hc *http.Client, key, secret string) *cloudfront.Clie
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
 		BaseEndpoint:     aws.String(url),
-		HTTPClient:       hc,
+		HTTPClient:       sdkhttp.Client(hc), // see internal/sdkhttp: an SDK race drops connections
 		RetryMaxAttempts: 1,
 	})
 }

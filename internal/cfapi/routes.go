@@ -82,6 +82,12 @@ func matchRoute(method, escapedPath string, query url.Values) (route, error) {
 		}
 		return route{}, apierror.InvalidArgument("POST %s needs the query parameter Operation=Tag or Operation=Untag.", escapedPath)
 	}
+	if r, ok, err := matchKVSRoute(method, escapedPath, segs); ok {
+		return r, err
+	}
+	if r, ok, err := matchDistributionRoute(method, escapedPath, segs, query); ok {
+		return r, err
+	}
 	// Other CloudFront resources (distributions, key value stores, …) are real API paths
 	// that LocalFront does not serve yet: UnsupportedOperation is in every operation's
 	// error list, so SDKs surface it as a typed error with this message.

@@ -34,7 +34,7 @@ func TestMatchRoute(t *testing.T) {
 		{"GET", "/2020-05-31/function/a%zz", "", "", "", "InvalidArgument"},
 		{"GET", "/2020-05-31/function/fn/unknown", "", "", "", "UnsupportedOperation"},
 		{"GET", "/2020-05-31/function/fn/describe/more", "", "", "", "UnsupportedOperation"},
-		{"GET", "/2020-05-31/key-value-store", "", "", "", "UnsupportedOperation"},
+		{"GET", "/2020-05-31/origin-access-control", "", "", "", "UnsupportedOperation"},
 		{"GET", "/2020-05-31", "", "", "", "NoSuchResource"},
 		{"GET", "/", "", "", "", "NoSuchResource"},
 		{"HEAD", "/2020-05-31/function", "", "", "", "MethodNotAllowed"},

@@ -59,6 +59,9 @@ func (s *Service) Create(ctx context.Context, account string, in CreateInput) (S
 		if n >= s.opts.AccountQuota {
 			return apierror.TooManyFunctions(s.opts.AccountQuota)
 		}
+		if err := checkFunctionsPerKVS(tx, account, in.Name, in.Config); err != nil {
+			return err
+		}
 		if err := saveRecord(tx, account, r); err != nil {
 			return err
 		}
@@ -89,6 +92,9 @@ func (s *Service) Update(ctx context.Context, account, name, ifMatch string, cfg
 			return err
 		}
 		if err := checkIfMatch(ifMatch, r); err != nil {
+			return err
+		}
+		if err := checkFunctionsPerKVS(tx, account, name, cfg); err != nil {
 			return err
 		}
 		r.Dev.Version++

@@ -41,6 +41,7 @@ type Options struct {
 	Clock        func() time.Time // default time.Now
 	Associations AssociationChecker
 	KVS          KVSChecker
+	KVSReaders   KVSReaderSource // what TestFunction's cf.kvs() reads; nil = no store data
 }
 
 // Service is the function lifecycle. It is safe for concurrent use; all state lives in

@@ -58,11 +58,16 @@ func (s *Service) Test(ctx context.Context, account, name, ifMatch string, in Te
 		return TestResult{}, apiError(err)
 	}
 	sum := r.summary(account, stage, status)
+	reader, err := s.kvsReader(ctx, sum.Config)
+	if err != nil {
+		return TestResult{}, apiError(err)
+	}
 	out, err := s.tester.Test(ctx, runtime.TestRequest{
 		Code:    code,
 		Runtime: sum.Config.Runtime,
 		Event:   in.Event,
 		Now:     s.opts.Clock(),
+		KVS:     reader,
 	})
 	if err != nil {
 		if e := apierror.As(err); e != nil {

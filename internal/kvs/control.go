@@ -20,6 +20,9 @@ func (s *Service) Create(ctx context.Context, account string, in CreateInput) (S
 	if err := checkComment(in.Comment); err != nil {
 		return Store{}, err
 	}
+	if len(tagMap(in.Tags)) > MaxTagsPerStore {
+		return Store{}, apierror.InvalidTagging("A resource can have at most %d tags.", MaxTagsPerStore)
+	}
 	var location string
 	if in.ImportSource != nil {
 		loc, err := checkImportSource(*in.ImportSource)
@@ -36,7 +39,7 @@ func (s *Service) Create(ctx context.Context, account string, in CreateInput) (S
 	rec := &record{
 		Name: in.Name, ID: id, ARN: FormatARN(account, id), Comment: in.Comment,
 		Status: StatusReady, Created: now, LastModified: now, Version: 1,
-		DataVersion: 1, DataModified: now,
+		DataVersion: 1, DataModified: now, Tags: tagMap(in.Tags),
 	}
 	if in.ImportSource != nil {
 		rec.Status = StatusProvisioning

@@ -38,6 +38,8 @@ type record struct {
 	// ImportRunner identifies the Service instance running the import; a PROVISIONING
 	// store whose runner is not this instance was interrupted by a restart.
 	ImportRunner string `json:"importRunner,omitempty"`
+
+	Tags map[string]string `json:"tags,omitempty"` // not versioned (see tags.go)
 }
 
 func (r *record) encode() ([]byte, error) { return json.Marshal(r) }

@@ -55,6 +55,7 @@ type CreateInput struct {
 	Name         string
 	Comment      string
 	ImportSource *ImportSource
+	Tags         []Tag // validated by the caller; at most MaxTagsPerStore distinct keys
 }
 
 // ListInput is ListKeyValueStores' input. Status "" lists every status.

@@ -107,7 +107,7 @@ func (e *Engine) Options() Options { return e.opts }
 // Invocation is what one run needs besides the program and the event.
 type Invocation struct {
 	Now time.Time // Date's frozen clock and Math.random's seed; zero = time.Now()
-	KVS any       // reserved for the key value store reader of cf.kvs()
+	KVS KVSReader // what cf.kvs() reads (kvs.go); nil = no associated key value store
 	// OriginChanges receives the cf.updateRequestOrigin / selectRequestOriginById /
 	// createRequestOriginGroup calls of a viewer-request run (origin_helpers.go); nil = the
 	// calls are checked but not recorded (TestFunction, viewer-response).
@@ -182,6 +182,7 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	b := &bridge{vm: st.vm, event: ev, reqProto: st.reqProto}
 	st.cur = b
 	st.origin = nil
+	st.kvs = inv.KVS
 	if ev.Context.EventType != EventViewerResponse {
 		st.origin = inv.OriginChanges
 	}
@@ -214,7 +215,7 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	}
 	res.Logs = st.logs.lines
 	st.logs.lines = nil
-	st.cur, st.origin = nil, nil
+	st.cur, st.origin, st.kvs = nil, nil, nil
 	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}

@@ -30,7 +30,7 @@ func (e *Engine) Test(ctx context.Context, req TestRequest) (TestOutcome, error)
 	if now.IsZero() {
 		now = time.Now()
 	}
-	res := e.Run(ctx, prog, ev, Invocation{Now: now})
+	res := e.Run(ctx, prog, ev, Invocation{Now: now, KVS: req.KVS})
 	if res.Err != nil && res.Err.Kind == ErrCanceled && ctx.Err() != nil {
 		return TestOutcome{}, ctx.Err()
 	}

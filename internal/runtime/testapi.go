@@ -9,6 +9,7 @@ type TestRequest struct {
 	Runtime string    // "cloudfront-js-1.0" or "cloudfront-js-2.0"
 	Event   []byte    // the event object as JSON (spec §9.1)
 	Now     time.Time // the frozen clock of the invocation; zero means time.Now()
+	KVS     KVSReader // the associated key value store's snapshot for cf.kvs(); nil = none
 }
 
 // TestOutcome is the result of one test run, in TestResult's terms (spec §8).

@@ -27,6 +27,7 @@ type vmState struct {
 	broken   bool           // a run ended in a recovered panic: do not reuse
 	cur      *bridge        // the running invocation's bridge
 	origin   *OriginChanges // where the running invocation's origin helpers record
+	kvs      KVSReader      // the running invocation's key value store (cf.kvs())
 	reqProto *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
 }
 
@@ -144,14 +145,13 @@ func (st *vmState) require(call goja.FunctionCall) goja.Value {
 }
 
 // cloudfrontModule is `import cf from 'cloudfront'` (2.0): the origin helpers
-// (origin_helpers.go) and cf.kvs(), which fails as CloudFront's does for a function without
-// an associated key value store (key value store reads are not implemented yet).
+// (origin_helpers.go) and cf.kvs() (kvs.go).
 func (st *vmState) cloudfrontModule() (goja.Value, error) {
 	vm := st.vm
 	cf := vm.NewObject()
-	_ = cf.Set("kvs", func(goja.FunctionCall) goja.Value {
-		panic(newJSError(vm, "Error", "no key value store is associated with this function"))
-	})
+	if err := st.installKVS(cf); err != nil {
+		return nil, err
+	}
 	if err := InstallOriginHelpers(vm, cf, func() *OriginChanges { return st.origin }); err != nil {
 		return nil, err
 	}

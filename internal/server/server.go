@@ -13,12 +13,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/localfront/localfront/internal/auth"
 	"github.com/localfront/localfront/internal/cfapi"
 	"github.com/localfront/localfront/internal/functions"
+	"github.com/localfront/localfront/internal/kvs"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store"
 	"github.com/localfront/localfront/internal/store/sqlite"
@@ -50,6 +52,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Clock is the time source of the services; default time.Now.
 	Clock func() time.Time
+	// EdgeDomain is the suffix of distribution domain names (<id>.<EdgeDomain>); default
+	// distributions.DefaultEdgeDomain.
+	EdgeDomain string
 }
 
 // Server is one LocalFront instance.
@@ -59,6 +64,8 @@ type Server struct {
 	store     store.Store
 	unlock    func() error
 	functions *functions.Service
+	kvs       *kvs.Service
+	ew        edgeWiring // distributions and the edge (edge.go)
 	handler   http.Handler
 
 	mu       sync.Mutex
@@ -84,10 +91,16 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	engine := runtime.NewEngine(runtime.Options{})
+	s.kvs = s.newKVS()
+	s.newDistributions()
 	s.functions = functions.New(s.store, engine, functions.Options{
 		AccountQuota: cfg.FunctionQuota,
 		Clock:        cfg.Clock,
+		Associations: s.functionAssociations(),
+		KVS:          s.kvs,
+		KVSReaders:   kvsReaders{s.kvs},
 	})
+	s.kvs.SetUsageChecker(s.functions)
 	var authn cfapi.Authenticator
 	if len(cfg.Credentials) > 0 {
 		v, err := auth.NewVerifier(cfg.Credentials, auth.Options{Services: []string{"cloudfront"}})
@@ -97,12 +110,24 @@ func New(cfg Config) (*Server, error) {
 		}
 		authn = verifierAuth{v}
 	}
-	api := cfapi.New(s.functions, cfapi.Options{
+	s.ew.auth = authn
+	if err := s.newEdge(); err != nil {
+		s.closeStore()
+		return nil, err
+	}
+	api := cfapi.New(s.apiFunctions(), cfapi.Options{
 		Auth:           authn,
 		DefaultAccount: cfg.AccountID,
 		Logger:         cfg.Logger,
+		KVS:            s.kvs,
+		Distributions:  s.ew.dists,
 	})
-	s.handler = s.routes(api)
+	dataPlane, err := s.newDataPlane()
+	if err != nil {
+		s.closeStore()
+		return nil, err
+	}
+	s.handler = s.routes(api, dataPlane)
 	return s, nil
 }
 
@@ -144,10 +169,18 @@ func (a verifierAuth) Authenticate(r *http.Request, body []byte) (string, error)
 
 // routes puts the health check beside the API. It deliberately avoids http.ServeMux,
 // which cleans and redirects paths and would rewrite percent-encoded names.
-func (s *Server) routes(api http.Handler) http.Handler {
+func (s *Server) routes(api, dataPlane http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == HealthPath {
 			s.health(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, LogsPathPrefix) {
+			s.functionLogs(w, r)
+			return
+		}
+		if isDataPlane(r) {
+			dataPlane.ServeHTTP(w, r)
 			return
 		}
 		api.ServeHTTP(w, r)
@@ -169,7 +202,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"status":"ok"}`+"\n")
 }
 
-// Handler is the whole HTTP API (control plane and health check).
+// Handler is the whole HTTP API: control plane, KVS data plane and health check.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Functions is the functions service, for embedding programs and tests.
@@ -213,13 +246,14 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Shutdown stops accepting connections and waits, until ctx ends, for in-flight requests.
 func (s *Server) Shutdown(ctx context.Context) error {
+	edgeErr := s.shutdownEdge(ctx) // also ends log streams, which would hold up the API's shutdown
 	s.mu.Lock()
 	srv := s.http
 	s.mu.Unlock()
 	if srv == nil {
-		return nil
+		return edgeErr
 	}
-	return srv.Shutdown(ctx)
+	return errors.Join(edgeErr, srv.Shutdown(ctx))
 }
 
 // Close stops serving at once (use Shutdown first for a graceful stop) and closes the
@@ -235,11 +269,16 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		errs = append(errs, s.http.Close())
 	}
+	errs = append(errs, s.closeEdge())
 	errs = append(errs, s.closeStore())
 	s.closeErr = errors.Join(errs...)
 	return s.closeErr
 }
 
 func (s *Server) closeStore() error {
-	return errors.Join(s.store.Close(), s.unlock())
+	var kvsErr error
+	if s.kvs != nil {
+		kvsErr = s.kvs.Close() // cancels running imports before the store goes away
+	}
+	return errors.Join(kvsErr, s.store.Close(), s.unlock())
 }

@@ -21,6 +21,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/localfront/localfront/internal/auth"
+	"github.com/localfront/localfront/internal/sdkhttp"
 	"github.com/localfront/localfront/internal/server"
 )
 
@@ -45,7 +46,7 @@ func client(hs *httptest.Server, key, secret string) *cloudfront.Client {
 		Region:           "eu-west-1", // any region signs; the server must not insist on us-east-1
 		BaseEndpoint:     aws.String(hs.URL),
 		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
-		HTTPClient:       hs.Client(),
+		HTTPClient:       sdkhttp.Client(hs.Client()), // see internal/sdkhttp: an SDK race drops connections
 		RetryMaxAttempts: 1,
 	})
 }

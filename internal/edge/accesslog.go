@@ -1,0 +1,58 @@
+package edge
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/localfront/localfront/internal/runtime"
+)
+
+// accessLog writes one line per request with the fields of CloudFront's standard access log
+// that mean something here, named as CloudFront names them.
+func (x *exchange) accessLog() {
+	ctx := context.Background()
+	if !x.e.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	dist := ""
+	if x.dist != nil {
+		dist = x.dist.id
+	}
+	status := x.w.status
+	if status == 0 && x.result == "" {
+		status = 499 // the viewer went away before an answer; nothing was written
+	}
+	x.e.log.LogAttrs(ctx, slog.LevelInfo, "edge request",
+		slog.String("x-edge-request-id", x.id),
+		slog.String("x-edge-location", x.e.pop),
+		slog.String("distribution-id", dist),
+		slog.String("c-ip", clientIP(x.r)),
+		slog.String("cs-method", x.r.Method),
+		slog.String("x-host-header", x.r.Host),
+		slog.String("cs-uri-stem", x.path),
+		slog.String("cs-uri-query", x.r.URL.RawQuery),
+		slog.Int("sc-status", status),
+		slog.Int64("sc-bytes", x.w.bytes),
+		slog.String("x-edge-result-type", x.result),
+		slog.String("x-edge-response-result-type", x.result),
+		slog.String("x-edge-detailed-result-type", x.detailed),
+		slog.String("function", x.fn),
+		slog.Float64("time-taken", time.Since(x.start).Seconds()),
+	)
+}
+
+// invocation is the runtime invocation of one run: the frozen clock, the function's key
+// value store, and ch, where the origin-modification helpers record their calls (spec
+// §10.5; nil for viewer-response runs, where they do not apply).
+func (x *exchange) invocation(fn *function, ch *runtime.OriginChanges) (runtime.Invocation, error) {
+	inv := runtime.Invocation{Now: x.e.opts.Clock(), OriginChanges: ch}
+	if fn.kvsARN != "" && x.e.opts.KVS != nil {
+		kv, err := x.e.opts.KVS.KVSReader(x.r.Context(), fn.kvsARN)
+		if err != nil {
+			return inv, err
+		}
+		inv.KVS = kv
+	}
+	return inv, nil
+}

@@ -1,0 +1,176 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// KVSReader is the key value store one run reads through cf.kvs() (spec §10.5): an
+// immutable snapshot of the function's associated store, so a run never sees part of a
+// write. *kvs.Snapshot implements it; pass it in Invocation.KVS or TestRequest.KVS.
+type KVSReader interface {
+	Get(key string) (value string, ok bool)
+	KeyCount() int
+	Created() time.Time
+	LastUpdated() time.Time
+	ID() string // the store id, "" when the snapshot has no store identity
+}
+
+// Texts of the cf.kvs() failures. CloudFront's own are not published (spec §14 Q10).
+const (
+	msgNoKVS        = "no key value store is associated with this function"
+	msgKeyNotFound  = `Key "%s" not found`
+	msgKVSNotThis   = `key value store "%s" is not associated with this function`
+	msgKVSBadFormat = `unknown format "%s"; expected "string", "json" or "bytes"`
+)
+
+// kvsModule implements cf.kvs() for one VM. The handle's methods live on one prototype per
+// VM and each cf.kvs() call returns a fresh object, so assigning to a handle's properties
+// stays in that invocation; a program that reaches the prototype itself (getPrototypeOf,
+// __proto__) is one touchesShared flags, and it never runs on a reused VM (shared.go).
+// The methods read the running invocation's reader (vmState.kvs), not one captured earlier.
+type kvsModule struct {
+	st         *vmState
+	proto      *goja.Object
+	parseJSON  goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
+	bufferFrom goja.Callable
+	buffer     goja.Value
+}
+
+// installKVS adds cf.kvs to the cloudfront module object cf.
+func (st *vmState) installKVS(cf *goja.Object) error {
+	vm := st.vm
+	m := &kvsModule{st: st, proto: vm.NewObject()}
+	if jsonObj, ok := vm.Get("JSON").(*goja.Object); ok {
+		m.parseJSON, _ = goja.AssertFunction(jsonObj.Get("parse"))
+	}
+	if buf, ok := vm.Get("Buffer").(*goja.Object); ok {
+		m.buffer = buf
+		m.bufferFrom, _ = goja.AssertFunction(buf.Get("from"))
+	}
+	if m.parseJSON == nil || m.bufferFrom == nil {
+		return fmt.Errorf("runtime: cf.kvs needs JSON.parse and Buffer.from")
+	}
+	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{"get": m.get, "exists": m.exists, "meta": m.meta} {
+		if err := m.proto.DefineDataProperty(name, namedFunc(vm, name, fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			return err
+		}
+	}
+	return cf.DefineDataProperty("kvs", namedFunc(vm, "kvs", m.handle), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+}
+
+func namedFunc(vm *goja.Runtime, name string, fn func(goja.FunctionCall) goja.Value) *goja.Object {
+	f := vm.ToValue(fn).(*goja.Object)
+	_ = f.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	return f
+}
+
+// handle is cf.kvs([id]). Without an associated store it throws. An id, when given, must
+// name the associated store (its id or its ARN); a stand-alone snapshot (localfront test
+// --kvs) has no id and accepts any.
+func (m *kvsModule) handle(call goja.FunctionCall) goja.Value {
+	vm := m.st.vm
+	r := m.st.kvs
+	if r == nil {
+		panic(newJSError(vm, "Error", msgNoKVS))
+	}
+	if arg := call.Argument(0); !goja.IsUndefined(arg) && !goja.IsNull(arg) {
+		id := arg.String()
+		if want := r.ID(); want != "" && id != want && !strings.HasSuffix(id, ":key-value-store/"+want) {
+			panic(newJSError(vm, "Error", fmt.Sprintf(msgKVSNotThis, id)))
+		}
+	}
+	h := vm.NewObject()
+	_ = h.SetPrototype(m.proto)
+	return h
+}
+
+// settleWith returns a promise already resolved with value or rejected with reason; the
+// handler's await continues when goja runs its job queue.
+func (m *kvsModule) settleWith(value, reason goja.Value) goja.Value {
+	p, resolve, reject := m.st.vm.NewPromise()
+	if reason != nil {
+		_ = reject(reason)
+	} else {
+		_ = resolve(value)
+	}
+	return m.st.vm.ToValue(p)
+}
+
+func (m *kvsModule) reader() (KVSReader, goja.Value) {
+	if r := m.st.kvs; r != nil {
+		return r, nil
+	}
+	return nil, newJSError(m.st.vm, "Error", msgNoKVS)
+}
+
+// get(key[, {format}]) resolves to the value as a string (default), parsed JSON or a
+// Buffer of its UTF-8 bytes, and rejects when the key does not exist (spec §10.5).
+func (m *kvsModule) get(call goja.FunctionCall) goja.Value {
+	vm := m.st.vm
+	r, fail := m.reader()
+	if fail != nil {
+		return m.settleWith(nil, fail)
+	}
+	key := call.Argument(0).String()
+	format := "string"
+	if opts, ok := call.Argument(1).(*goja.Object); ok {
+		if f := opts.Get("format"); f != nil && !goja.IsUndefined(f) {
+			format = f.String()
+		}
+	}
+	value, ok := r.Get(key)
+	if !ok {
+		return m.settleWith(nil, newJSError(vm, "Error", fmt.Sprintf(msgKeyNotFound, key)))
+	}
+	switch format {
+	case "string":
+		return m.settleWith(vm.ToValue(value), nil)
+	case "json":
+		return m.settleWith(m.call(m.parseJSON, goja.Undefined(), vm.ToValue(value)))
+	case "bytes":
+		return m.settleWith(m.call(m.bufferFrom, m.buffer, vm.ToValue(value)))
+	}
+	return m.settleWith(nil, newJSError(vm, "TypeError", fmt.Sprintf(msgKVSBadFormat, format)))
+}
+
+// call runs a captured built-in, turning a JS exception into the rejection reason.
+func (m *kvsModule) call(fn goja.Callable, this goja.Value, arg goja.Value) (goja.Value, goja.Value) {
+	v, err := fn(this, arg)
+	if err != nil {
+		if ex, ok := err.(*goja.Exception); ok {
+			return nil, ex.Value()
+		}
+		panic(err) // an interrupt (timeout, memory): let the run end
+	}
+	return v, nil
+}
+
+// exists(key) resolves to whether the key exists.
+func (m *kvsModule) exists(call goja.FunctionCall) goja.Value {
+	r, fail := m.reader()
+	if fail != nil {
+		return m.settleWith(nil, fail)
+	}
+	_, ok := r.Get(call.Argument(0).String())
+	return m.settleWith(m.st.vm.ToValue(ok), nil)
+}
+
+// meta() resolves to {creationDateTime, lastUpdatedDateTime, keyCount}, times in ISO 8601.
+func (m *kvsModule) meta(goja.FunctionCall) goja.Value {
+	vm := m.st.vm
+	r, fail := m.reader()
+	if fail != nil {
+		return m.settleWith(nil, fail)
+	}
+	obj := vm.NewObject()
+	_ = obj.Set("creationDateTime", isoTime(r.Created()))
+	_ = obj.Set("lastUpdatedDateTime", isoTime(r.LastUpdated()))
+	_ = obj.Set("keyCount", r.KeyCount())
+	return m.settleWith(obj, nil)
+}
+
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/cfapi"
+	"github.com/localfront/localfront/internal/distributions"
+	"github.com/localfront/localfront/internal/edge"
+	"github.com/localfront/localfront/internal/functions"
+	"github.com/localfront/localfront/internal/runtime"
+	"github.com/localfront/localfront/internal/store"
+)
+
+// The distributions service and the edge proxy: the distribution operations of the API,
+// function associations (Status DEPLOYED, FunctionInUse), redeploys on publish, the edge
+// listener and the function logs endpoint.
+
+// edgeWiring holds what the server adds for distributions and the edge.
+type edgeWiring struct {
+	dists    *distributions.Service
+	resolver *liveFunctions
+	edge     *edge.Edge
+	auth     cfapi.Authenticator // nil: the logs endpoint is open, like the API
+	stopping chan struct{}       // closed by Shutdown: ends log streams
+	stopOnce sync.Once
+
+	mu   sync.Mutex
+	http *http.Server // the edge listener's server, once ServeEdge ran
+}
+
+// liveFunctions tells the distributions service whether an associated function has a LIVE
+// stage. It is set up before the functions service exists (each needs the other).
+type liveFunctions struct{ fns *functions.Service }
+
+func (l *liveFunctions) LiveFunctionExists(ctx context.Context, account, arn string) (bool, error) {
+	acct, name, ok := functions.ParseFunctionARN(arn)
+	if !ok || acct != account {
+		return false, nil
+	}
+	_, err := l.fns.Describe(ctx, account, name, functions.Live)
+	if e := apierror.As(err); e != nil && e.Code == "NoSuchFunctionExists" {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// associations lets the functions service check associations inside its own delete
+// transaction (functions.TxAssociationChecker), so a function cannot gain an association
+// while it is being deleted.
+type associations struct{ *distributions.Service }
+
+func (associations) FunctionInUseTx(tx store.ReadTx, account, arn string) (bool, error) {
+	return distributions.FunctionInUseTx(tx, account, arn)
+}
+
+// publishingFunctions is the functions service as the API sees it: PublishFunction also
+// redeploys the distributions that use the function (spec §11), so the edge serves the new
+// LIVE code once the call returns.
+type publishingFunctions struct {
+	*functions.Service
+	dists *distributions.Service
+	log   *slog.Logger
+}
+
+func (p publishingFunctions) Publish(ctx context.Context, account, name, ifMatch string) (functions.Summary, error) {
+	sum, err := p.Service.Publish(ctx, account, name, ifMatch)
+	if err != nil {
+		return sum, err
+	}
+	if err := p.dists.FunctionPublished(ctx, account, sum.ARN); err != nil {
+		// The publish is committed; the edge picks the code up on the next change or restart.
+		p.log.Error("redeploying the distributions of a published function failed", "function", sum.ARN, "error", err)
+	}
+	return sum, nil
+}
+
+// newDistributions builds the distributions service; the functions service is attached by
+// newEdge once it exists.
+func (s *Server) newDistributions() {
+	s.ew.resolver = &liveFunctions{}
+	s.ew.stopping = make(chan struct{})
+	s.ew.dists = distributions.New(s.store, distributions.Options{
+		EdgeDomain: s.cfg.EdgeDomain,
+		Clock:      s.cfg.Clock,
+		Functions:  s.ew.resolver,
+	})
+}
+
+// functionAssociations is what the functions service asks about associations.
+func (s *Server) functionAssociations() functions.AssociationChecker {
+	return associations{s.ew.dists}
+}
+
+// apiFunctions is the functions service the API calls.
+func (s *Server) apiFunctions() cfapi.FunctionService {
+	return publishingFunctions{Service: s.functions, dists: s.ew.dists, log: s.log}
+}
+
+// newEdge builds the edge over the services, with its own engine so viewer traffic and
+// TestFunction calls do not compete for the same slots.
+func (s *Server) newEdge() error {
+	s.ew.resolver.fns = s.functions
+	e, err := edge.New(context.Background(), edge.Options{
+		Distributions: s.ew.dists,
+		Functions:     s.functions,
+		KVS:           kvsReaders{s.kvs},
+		Engine:        runtime.NewEngine(runtime.Options{}),
+		EdgeDomain:    s.ew.dists.EdgeDomain(),
+		Logger:        s.log,
+	})
+	if err != nil {
+		return fmt.Errorf("server: edge: %w", err)
+	}
+	s.ew.edge = e
+	return nil
+}
+
+// Distributions is the distributions service, for embedding programs and tests.
+func (s *Server) Distributions() *distributions.Service { return s.ew.dists }
+
+// Edge is the edge proxy (an http.Handler), for embedding programs and tests.
+func (s *Server) Edge() *edge.Edge { return s.ew.edge }
+
+// EdgeDomain is the suffix of distribution domain names.
+func (s *Server) EdgeDomain() string { return s.ew.dists.EdgeDomain() }
+
+// ServeEdge answers viewer traffic on l until Shutdown or Close; it then returns nil.
+func (s *Server) ServeEdge(l net.Listener) error {
+	s.ew.mu.Lock()
+	if s.ew.http != nil {
+		s.ew.mu.Unlock()
+		return errors.New("server: the edge is already serving")
+	}
+	srv := &http.Server{
+		Handler:           s.ew.edge,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10, // CloudFront's limit on a viewer request's headers is about 20 KB
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.ew.http = srv
+	s.ew.mu.Unlock()
+	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// shutdownEdge stops the edge listener gracefully (in-flight viewer requests finish).
+func (s *Server) shutdownEdge(ctx context.Context) error {
+	s.ew.stopOnce.Do(func() { close(s.ew.stopping) })
+	s.ew.mu.Lock()
+	srv := s.ew.http
+	s.ew.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Shutdown(ctx)
+}
+
+// closeEdge stops the edge at once and releases its origin connections.
+func (s *Server) closeEdge() error {
+	s.ew.stopOnce.Do(func() { close(s.ew.stopping) })
+	s.ew.mu.Lock()
+	srv := s.ew.http
+	s.ew.mu.Unlock()
+	var err error
+	if srv != nil {
+		err = srv.Close()
+	}
+	if s.ew.edge != nil {
+		s.ew.edge.Close()
+	}
+	return err
+}
