@@ -26,6 +26,7 @@ type env struct {
 	byteStrings *byteStringRegistry   // 1.0: strings produced as byte strings
 	modules     map[string]goja.Value // built modules, one instance per VM
 	ctorFactory goja.Callable         // see newCtor
+	joining     []*goja.Object        // arrays whose join is converting its elements (guards.go)
 }
 
 var (

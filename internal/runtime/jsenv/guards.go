@@ -2,6 +2,7 @@ package jsenv
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -16,6 +17,16 @@ const (
 	msgStringLength = "invalid string length"
 	msgArrayLength  = "Invalid array length"
 	msgTooManyArgs  = "argument list is too long"
+	msgCallStack    = "Maximum call stack size exceeded"
+	msgJSONDepth    = "Nested too deep or a cyclic structure"
+)
+
+// maxJoinDepth bounds arrays nested inside arrays being joined (njs 0.7.9 overflows its
+// stack between 100 and 1000 levels). maxJSONDepth is njs 0.7.9's nesting limit for
+// JSON.stringify: 31 levels serialize, a 32nd throws msgJSONDepth.
+const (
+	maxJoinDepth = 1000
+	maxJSONDepth = 31
 )
 
 // wrap replaces obj[name] by a native function that first runs check on the call (which
@@ -62,7 +73,7 @@ func (e *env) installGuards() error {
 		func() error { return e.wrap(arrProto, "join", e.checkJoin) },
 		func() error { return e.wrap(taProto, "join", e.checkTypedJoin) },
 		func() error { return e.wrapCall(fnProto, "apply", false, e.checkApply) },
-		func() error { return e.wrapCall(jsonObj, "stringify", false, e.checkStringify) },
+		func() error { return e.guardStringify(jsonObj) },
 		func() error { return e.wrapCall(arrProto, "concat", false, e.checkArrayConcat) },
 	}
 	// Array methods that walk this.length inside one native call: on a sparse array with a
@@ -272,29 +283,59 @@ func (e *env) checkThisLength(c *goja.FunctionCall) {
 	e.checkArraySize(lengthOf(c.This))
 }
 
-// checkJoin bounds the joined string: separators plus the string and number elements
-// (other elements are converted by the original and are not counted).
+// checkJoin bounds the joined string: separators plus every element. String elements are
+// counted as they are; object elements (a nested array, anything with a toString) are
+// converted here, once and in order as join itself would, counted, and the original then
+// joins the converted strings, so a nested array's output cannot grow past the limit inside
+// the original's single native call. Converting a nested array re-enters join natively, so
+// the arrays being joined are tracked: an array met again is a cycle and joins to "" (as
+// goja, V8 and SpiderMonkey answer), and nesting deeper than maxJoinDepth throws njs's
+// stack overflow instead of growing the Go stack until the process dies.
 func (e *env) checkJoin(c *goja.FunctionCall) {
 	n := lengthOf(c.This)
 	e.checkArraySize(n)
-	if n <= 1 {
+	if n < 1 {
 		return
 	}
+	obj := c.This.(*goja.Object)
+	if slices.Contains(e.joining, obj) {
+		c.This = e.vm.NewArray()
+		return
+	}
+	if len(e.joining) >= maxJoinDepth {
+		e.rangeError(msgCallStack)
+	}
+	e.joining = append(e.joining, obj)
+	defer func() { e.joining = e.joining[:len(e.joining)-1] }()
+
 	sepLen := 1.0
 	if len(c.Arguments) > 0 && !goja.IsUndefined(c.Arguments[0]) {
 		sepLen = float64(argString(c, 0).Length())
 	}
 	total := (n - 1) * sepLen
 	e.checkStringSize(total)
-	obj := c.This.(*goja.Object)
 	limit := float64(e.lim.MaxStringLength)
-	for i := 0; i < int(n); i++ {
-		if s, ok := obj.Get(itoa(i)).(goja.String); ok {
+	elems := make([]any, int(n))
+	converted := false
+	for i := range elems {
+		v := obj.Get(itoa(i))
+		if o, ok := v.(*goja.Object); ok {
+			v = toStr(o)
+			converted = true
+		}
+		if s, ok := v.(goja.String); ok {
 			total += float64(s.Length())
 			if total > limit {
 				e.rangeError(msgStringLength)
 			}
 		}
+		if v == nil {
+			v = goja.Undefined()
+		}
+		elems[i] = v
+	}
+	if converted {
+		c.This = e.vm.NewArray(elems...)
 	}
 }
 
@@ -329,13 +370,97 @@ func (e *env) checkApply(c *goja.FunctionCall) {
 	}
 }
 
-// checkStringify refuses a huge top-level array: goja would write "null," for every hole.
-func (e *env) checkStringify(c *goja.FunctionCall) {
-	if len(c.Arguments) > 0 {
-		if obj, ok := c.Arguments[0].(*goja.Object); ok && obj.ClassName() == "Array" {
+// guardStringify bounds JSON.stringify's output. goja serializes in one native call that
+// Interrupt cannot stop, so a value holding one big string many times (300 references to a
+// 1 MiB string) would build gigabytes first. The guard serializes through a replacer
+// function that chains the caller's own replacer and counts what each value adds (its key,
+// punctuation, indentation, and its text when it is a string) and throws once the total
+// passes the string limit. It also applies njs's nesting limit (maxJSONDepth): goja has
+// none, and its cycle check makes deep nesting quadratic (100 000 levels ran for a minute).
+// An array replacer (a property list) is passed through unchanged, as the serializer treats
+// it differently, so those calls keep goja's own behaviour; a huge top-level array is
+// refused up front, as goja would write "null," for every hole.
+func (e *env) guardStringify(jsonObj *goja.Object) error {
+	orig, ok := goja.AssertFunction(jsonObj.Get("stringify"))
+	if !ok {
+		return nil
+	}
+	e.method(jsonObj, "stringify", 3, func(c goja.FunctionCall) goja.Value {
+		value, replacer, space := arg(c, 0), arg(c, 1), arg(c, 2)
+		if obj, ok := value.(*goja.Object); ok && obj.ClassName() == "Array" {
 			e.checkArraySize(lengthOf(obj))
 		}
+		if r, ok := replacer.(*goja.Object); ok && r.ClassName() == "Array" {
+			return call(orig, c.This, value, replacer, space)
+		}
+		user, _ := goja.AssertFunction(replacer)
+		gap := gapLength(space)
+		depth := map[*goja.Object]float64{} // nesting of each object seen: the limit, the indentation
+		limit := float64(e.lim.MaxStringLength)
+		total := 0.0
+		counter := e.vm.ToValue(func(rc goja.FunctionCall) goja.Value {
+			key, v := arg(rc, 0), arg(rc, 1)
+			if user != nil {
+				v = call(user, rc.This, key, v)
+			}
+			total += float64(toStr(key).Length()) + 4 // quotes, colon, separator
+			switch x := v.(type) {
+			case goja.String:
+				total += float64(x.Length())
+			case *goja.Object:
+				if x.ClassName() == "String" {
+					total += float64(toStr(x).Length())
+				}
+			}
+			d := 0.0
+			if holder, ok := rc.This.(*goja.Object); ok {
+				d = depth[holder]
+			}
+			if obj, ok := v.(*goja.Object); ok && isContainer(obj) {
+				if d+1 > maxJSONDepth {
+					e.typeError(msgJSONDepth)
+				}
+				depth[obj] = d + 1
+			}
+			total += gap * d
+			if total > limit {
+				e.rangeError(msgStringLength)
+			}
+			return v
+		})
+		return call(orig, c.This, value, counter, space)
+	})
+	return nil
+}
+
+// isContainer reports whether stringify serializes obj as an object or array, one level
+// deeper (primitive wrappers and functions are not).
+func isContainer(obj *goja.Object) bool {
+	switch obj.ClassName() {
+	case "String", "Number", "Boolean", "Function":
+		return false
 	}
+	return true
+}
+
+// gapLength is the width of one indentation level JSON.stringify uses for space: a number
+// of spaces or the start of a string, at most 10.
+func gapLength(space goja.Value) float64 {
+	if obj, ok := space.(*goja.Object); ok {
+		switch obj.ClassName() {
+		case "Number":
+			space = obj.ToNumber()
+		case "String":
+			space = toStr(obj)
+		}
+	}
+	switch {
+	case isString(space):
+		return math.Min(10, float64(space.(goja.String).Length()))
+	case isNumber(space):
+		return math.Max(0, math.Min(10, toInteger(space)))
+	}
+	return 0
 }
 
 func itoa(i int) string {

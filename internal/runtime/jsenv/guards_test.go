@@ -47,6 +47,16 @@ func TestMemoryBombsThrowBeforeAllocating(t *testing.T) {
 		{"buffer.concat", V2, `Buffer.concat([Buffer.alloc(1)], 1 << 30)`, "RangeError: Invalid array length"},
 		{"buffer.from.arraylike", V2, `Buffer.from({length: 1 << 30})`, "RangeError: Invalid array length"},
 		{"bytesFrom.arraylike", V1, `String.bytesFrom({length: 1 << 30})`, "RangeError: invalid string length"},
+		// One big string referenced many times: each output is 300 MiB or more.
+		{"json.stringify.refs", 0, `(function () { var s = 'x'.repeat(1 << 20), a = []; for (var i = 0; i < 300; i++) { a.push(s); } return JSON.stringify(a); })()`, "RangeError: invalid string length"},
+		{"json.stringify.object", 0, `(function () { var s = 'x'.repeat(1 << 20), o = {}; for (var i = 0; i < 300; i++) { o['k' + i] = s; } return JSON.stringify(o); })()`, "RangeError: invalid string length"},
+		{"json.stringify.replacer", 0, `(function () { var s = 'x'.repeat(1 << 20), a = []; for (var i = 0; i < 300; i++) { a.push(1); } return JSON.stringify(a, function (k, v) { return typeof v === 'number' ? s : v; }); })()`, "RangeError: invalid string length"},
+		{"json.stringify.stringobject", 0, `(function () { var s = new String('x'.repeat(1 << 20)), a = []; for (var i = 0; i < 300; i++) { a.push(s); } return JSON.stringify(a); })()`, "RangeError: invalid string length"},
+		// Indentation: 58 MiB of mostly spaces for 2 000 copies of a 29-level-deep array.
+		{"json.stringify.indent", 0, `(function () { var x = [], a = []; for (var i = 0; i < 100; i++) { x.push(0); } for (var d = 0; d < 28; d++) { x = [x]; } for (var j = 0; j < 2000; j++) { a.push(x); } return JSON.stringify(a, null, 10); })()`, "RangeError: invalid string length"},
+		{"array.join.nested", 0, `(function () { var s = 'x'.repeat(1 << 20), a = []; for (var i = 0; i < 300; i++) { a.push([s]); } return a.join(''); })()`, "RangeError: invalid string length"},
+		{"array.join.toString", 0, `(function () { var s = 'x'.repeat(1 << 20), o = {toString: function () { return s; }}, a = []; for (var i = 0; i < 300; i++) { a.push(o); } return a.join(); })()`, "RangeError: invalid string length"},
+		{"array.toString.nested", 0, `(function () { var s = 'x'.repeat(1 << 20), a = []; for (var i = 0; i < 300; i++) { a.push([s]); } return String(a); })()`, "RangeError: invalid string length"},
 	}
 	for _, b := range bombs {
 		for _, v := range []Version{V1, V2} {
@@ -103,6 +113,33 @@ func TestGuardsAllowOrdinarySizes(t *testing.T) {
 		for code, want := range cases {
 			if got := tv.eval(code); got != want {
 				t.Errorf("v%d %s = %q, want %q", v, code, got, want)
+			}
+		}
+	}
+}
+
+// The JSON.stringify and join guards keep the built-ins' results: replacers, property lists,
+// indentation, toJSON, conversions done once, cycles, and njs's nesting limits.
+func TestStringifyAndJoinGuardsKeepSemantics(t *testing.T) {
+	cases := []struct{ code, want string }{
+		{`JSON.stringify({a: [1, 'b'], c: {d: null}}, null, 2)`, "{\n  \"a\": [\n    1,\n    \"b\"\n  ],\n  \"c\": {\n    \"d\": null\n  }\n}"},
+		{`JSON.stringify({a: 1, b: 2, c: {a: 3}}, ['a', 'c'])`, `{"a":1,"c":{"a":3}}`},
+		{`JSON.stringify({a: 1, b: 'x'}, function (k, v) { return v === 1 ? undefined : v; })`, `{"b":"x"}`},
+		{`JSON.stringify([new String('s'), {toJSON: function () { return 't'; }}])`, `["s","t"]`},
+		{`JSON.stringify('x'.repeat(1 << 20)).length`, "1048578"},
+		{`JSON.stringify(undefined) === undefined`, "true"},
+		{`(function () { var x = [1]; for (var i = 0; i < 30; i++) { x = {a: x}; } return JSON.stringify(x).length; })()`, "183"},
+		{`(function () { var x = [1]; for (var i = 0; i < 31; i++) { x = [x]; } try { return JSON.stringify(x); } catch (e) { return e.name + ': ' + e.message; } })()`, "TypeError: Nested too deep or a cyclic structure"},
+		{`(function () { var n = 0, o = {toString: function () { n++; return 'o'; }}; return [o, [1, [2, o]], null].join('-') + n; })()`, "o-1,2,o-2"},
+		{`Array.prototype.join.call({length: 2, 0: [1, 2], 1: 'x'}, ';')`, "1,2;x"},
+		{`(function () { var a = [1]; a.push(a, [a]); return a.join('-') + '|' + String(a); })()`, "1--|1,,"},
+		{`(function () { var x = [1]; for (var i = 0; i < 5000; i++) { x = [x]; } try { return String(x); } catch (e) { return e.name + ': ' + e.message; } })()`, "RangeError: Maximum call stack size exceeded"},
+	}
+	for _, v := range []Version{V1, V2} {
+		tv := newTestVM(t, v)
+		for _, c := range cases {
+			if got := tv.eval(c.code); got != c.want {
+				t.Errorf("v%d %s = %q, want %q", v, c.code, got, c.want)
 			}
 		}
 	}
