@@ -45,7 +45,7 @@ func localfrontBinary(t *testing.T) string {
 		if _, err := os.Stat(goTool); err != nil {
 			goTool = "go"
 		}
-		out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command(goTool, "build", "-buildvcs=false", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
