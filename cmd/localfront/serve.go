@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,10 +36,9 @@ type serveConfig struct {
 	credentials    string
 	functionQuota  int
 	insecurePublic bool
+	kvsImportDir   string
 	logLevel       slog.Level
 }
-
-var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // parseServeFlags reads flags, then LOCALFRONT_<NAME> environment variables for every
 // flag not given on the command line (the flag wins).
@@ -57,6 +55,7 @@ func parseServeFlags(args []string, getenv func(string) string, stdout io.Writer
 	fs.StringVar(&c.credentials, "credentials", "", "`file` of access keys; when set, every request must be SigV4-signed by one of them")
 	fs.IntVar(&c.functionQuota, "function-quota", 100, "functions per account (CloudFront's quota is 100)")
 	fs.BoolVar(&c.insecurePublic, "insecure-public", false, "allow a non-loopback --listen address without --credentials")
+	fs.StringVar(&c.kvsImportDir, "kvs-import-dir", "", "the only `directory` key value store imports may read files from; with --credentials or --insecure-public, URL imports are refused and file imports need it")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "usage: localfront serve [flags]\n\nEvery flag can also be set as LOCALFRONT_<NAME> (e.g. LOCALFRONT_DATA_DIR); the flag wins.\n\n")
@@ -99,7 +98,7 @@ func (c *serveConfig) validate() error {
 	if !c.inMemory && c.dataDir == "" {
 		return errors.New("--data-dir is empty")
 	}
-	if !accountIDPattern.MatchString(c.accountID) {
+	if !auth.IsAccountID(c.accountID) {
 		return fmt.Errorf("--account-id %q: an account id is exactly 12 digits", c.accountID)
 	}
 	if c.functionQuota < 1 {
@@ -193,6 +192,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		FunctionQuota: c.functionQuota,
 		Logger:        log,
 		EdgeDomain:    c.edgeDomain,
+		PublicAPI:     c.insecurePublic,
+		KVSImportDir:  c.kvsImportDir,
 	}
 	if c.inMemory {
 		cfg.DataDir = ""
@@ -267,6 +268,14 @@ func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Serv
 		fmt.Fprintf(w, "  auth: SigV4 required; %d access key(s) from %s\n", len(cfg.Credentials), c.credentials)
 	}
 	fmt.Fprintf(w, "  kvs:  the key value store data plane is on the same address under /key-value-stores/ (clients add the account to the host: see the README)\n")
+	switch p := cfg.KVSImportPolicy(); {
+	case !p.Restricted:
+		fmt.Fprintln(w, "  kvs imports: from any local file or http(s) URL the caller names (every caller is the local user)")
+	case p.Dir != "":
+		fmt.Fprintf(w, "  kvs imports: only from files in %s\n", p.Dir)
+	default:
+		fmt.Fprintln(w, "  kvs imports: off (callers may not be the local user; --kvs-import-dir DIR allows files in DIR)")
+	}
 	fmt.Fprintf(w, "  edge: http://%s  (a distribution answers for Host <id>.%s and its aliases; function logs: localfront logs FUNCTION)\n", edgeAddr, srv.EdgeDomain())
 	fmt.Fprintf(w, "Point the AWS CLI at it:  export AWS_ENDPOINT_URL_CLOUDFRONT=%s   (or pass --endpoint-url %s)\n", endpoint, endpoint)
 }

@@ -9,11 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/functions"
 	"github.com/localfront/localfront/internal/runtime"
 )
 
@@ -23,10 +23,6 @@ const (
 	exitFail  = 1 // the function failed (FunctionErrorMessage is set)
 	exitUsage = 2 // bad flags, unreadable files or a malformed event
 )
-
-// functionSizeQuota is CloudFront's per-function size quota (spec §7); the CLI warns, it does
-// not refuse, so a user can still try an oversized function locally.
-const functionSizeQuota = 10240
 
 const testUsage = `usage: localfront test FUNCTION.js --event EVENT.json [--runtime cloudfront-js-2.0|cloudfront-js-1.0] [--stage DEVELOPMENT|LIVE] [--now RFC3339] [--kvs STORE.json]
 
@@ -42,7 +38,7 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("localfront test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	eventPath := fs.String("event", "", "path of the JSON event object")
-	runtimeName := fs.String("runtime", "cloudfront-js-2.0", "cloudfront-js-1.0 or cloudfront-js-2.0")
+	runtimeName := fs.String("runtime", runtime.RuntimeJS2, runtime.RuntimeJS1+" or "+runtime.RuntimeJS2)
 	stage := fs.String("stage", "DEVELOPMENT", "DEVELOPMENT or LIVE (reported in FunctionSummary)")
 	nowText := fs.String("now", "", "frozen invocation time, RFC 3339 (default: the current time)")
 	kvsPath := fs.String("kvs", "", "key value store file in the import format, read by cf.kvs()")
@@ -75,8 +71,8 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	if *eventPath == "" {
 		return usage("--event is required")
 	}
-	if *runtimeName != "cloudfront-js-1.0" && *runtimeName != "cloudfront-js-2.0" {
-		return usage("--runtime must be cloudfront-js-1.0 or cloudfront-js-2.0, not %q", *runtimeName)
+	if *runtimeName != runtime.RuntimeJS1 && *runtimeName != runtime.RuntimeJS2 {
+		return usage("--runtime must be %s or %s, not %q", runtime.RuntimeJS1, runtime.RuntimeJS2, *runtimeName)
 	}
 	if *stage != "DEVELOPMENT" && *stage != "LIVE" {
 		return usage("--stage must be DEVELOPMENT or LIVE, not %q", *stage)
@@ -105,8 +101,8 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	var store runtime.KVSReader
 	if *kvsPath != "" {
-		if *runtimeName != "cloudfront-js-2.0" {
-			return usage("--kvs needs --runtime cloudfront-js-2.0: key value stores are not available in %s", *runtimeName)
+		if *runtimeName != runtime.RuntimeJS2 {
+			return usage("--kvs needs --runtime %s: key value stores are not available in %s", runtime.RuntimeJS2, *runtimeName)
 		}
 		sn, err := loadKVSFile(*kvsPath)
 		if err != nil {
@@ -114,9 +110,11 @@ func runTestCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		store = sn
 	}
-	if len(code) > functionSizeQuota {
+	// CloudFront's size quota (spec §7): the CLI warns, it does not refuse, so a user can
+	// still try an oversized function locally.
+	if len(code) > functions.DefaultMaxCodeSize {
 		fmt.Fprintf(stderr, "localfront test: warning: %s is %d bytes; CloudFront refuses functions over %d bytes\n",
-			codePath, len(code), functionSizeQuota)
+			codePath, len(code), functions.DefaultMaxCodeSize)
 	}
 
 	engine := runtime.NewEngine(runtime.Options{})
@@ -204,19 +202,9 @@ type testFunctionMetadata struct {
 	LastModifiedTime string
 }
 
-var invalidNameChars = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
-
 // functionNameFromPath derives a valid function name ([a-zA-Z0-9-_]{1,64}, spec §7) from the
 // file name, for the FunctionSummary.
 func functionNameFromPath(path string) string {
 	base := filepath.Base(path)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	name := invalidNameChars.ReplaceAllString(base, "-")
-	if len(name) > 64 {
-		name = name[:64]
-	}
-	if name == "" {
-		name = "function"
-	}
-	return name
+	return functions.NameFrom(strings.TrimSuffix(base, filepath.Ext(base)))
 }

@@ -126,3 +126,12 @@ func AccessDeniedException(format string, args ...any) *Error {
 func InternalServerException(format string, args ...any) *Error {
 	return New("InternalServerException", 500, format, args...)
 }
+
+// InternalMessage is what clients see of an internal failure; the details go to the log.
+const InternalMessage = "We encountered an internal error. Please try again."
+
+// Internal reports whether e is an internal failure (InternalError, InternalServerException)
+// whose message is for the server's log, not for the client.
+func (e *Error) Internal() bool {
+	return e.Fault() && (e.Code == "InternalError" || e.Code == "InternalServerException")
+}

@@ -91,7 +91,7 @@ func (c Credential) validate() error {
 	if n := len(c.SecretAccessKey); n == 0 || n > 128 || !isVisibleASCII(c.SecretAccessKey) {
 		return fmt.Errorf("secret access key for %s must be 1 to 128 visible ASCII characters", c.AccessKeyID)
 	}
-	if !isAccountID(c.AccountID) {
+	if !IsAccountID(c.AccountID) {
 		return fmt.Errorf("account ID %q for %s must be exactly 12 digits", c.AccountID, c.AccessKeyID)
 	}
 	return nil
@@ -116,7 +116,11 @@ func isVisibleASCII(s string) bool {
 	return true
 }
 
-func isAccountID(s string) bool {
+// DefaultAccountID is the account every request acts for when no credentials are configured.
+const DefaultAccountID = "123456789012"
+
+// IsAccountID reports whether s is an AWS account ID: exactly 12 digits.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/localfront/localfront/internal/auth"
 	"github.com/localfront/localfront/internal/functions"
 )
 
@@ -44,7 +45,7 @@ const DefaultMaxBodyBytes = 128 << 10
 type Options struct {
 	// Auth verifies requests. Nil accepts every request, signed or not, as DefaultAccount.
 	Auth Authenticator
-	// DefaultAccount is the account of unauthenticated requests; default 123456789012.
+	// DefaultAccount is the account of unauthenticated requests; default auth.DefaultAccountID.
 	DefaultAccount string
 	// MaxBodyBytes caps request bodies; default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
@@ -71,7 +72,7 @@ type operationHandler func(w http.ResponseWriter, r *http.Request, info *request
 // New builds the API over svc.
 func New(svc FunctionService, opts Options) *API {
 	if opts.DefaultAccount == "" {
-		opts.DefaultAccount = "123456789012"
+		opts.DefaultAccount = auth.DefaultAccountID
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes

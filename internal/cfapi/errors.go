@@ -16,14 +16,18 @@ const Namespace = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
 const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // toAPIError turns any error into the *apierror.Error the client will see. Errors that are
-// not API errors are bugs or infrastructure failures: the client gets a generic
-// InternalError and the details go to the log only.
-func toAPIError(err error, log *slog.Logger, requestID string) *apierror.Error {
-	if e := apierror.As(err); e != nil {
+// not API errors, and internal API errors (store or hook failures), are bugs or
+// infrastructure failures: the client gets a generic InternalError and the details go to
+// the log only.
+func toAPIError(err error, log *slog.Logger, info *requestInfo) *apierror.Error {
+	e := apierror.As(err)
+	if e != nil && !e.Internal() {
 		return e
 	}
-	log.Error("internal error", "request_id", requestID, "error", err)
-	return apierror.InternalError("We encountered an internal error. Please try again.")
+	if e == nil || e.Message != apierror.InternalMessage {
+		log.Error("internal error", "request_id", info.id, "op", info.op, "error", err)
+	}
+	return apierror.InternalError(apierror.InternalMessage)
 }
 
 // errorBody renders the rest-xml error envelope (spec §1.6, wire.md "Errors"). The Go SDK
@@ -50,7 +54,7 @@ func errorBody(e *apierror.Error, requestID string) []byte {
 // two writes (wire.md "Go SDK transport flake").
 func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
 	info := infoFrom(r.Context())
-	e := toAPIError(err, log, info.id)
+	e := toAPIError(err, log, info)
 	info.errCode = e.Code
 	writeBody(w, e.Status, "text/xml", errorBody(e, info.id))
 }

@@ -97,7 +97,7 @@ func (a *API) withRecovery(next http.Handler) http.Handler {
 			if rec, ok := w.(*statusRecorder); ok && rec.status != 0 {
 				panic(http.ErrAbortHandler)
 			}
-			writeError(w, r, apierror.InternalError("We encountered an internal error. Please try again."), a.log)
+			writeError(w, r, apierror.InternalError(apierror.InternalMessage), a.log)
 		}()
 		next.ServeHTTP(w, r)
 	})

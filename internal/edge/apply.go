@@ -37,7 +37,8 @@ func checkHeaders(in, out runtime.Values, readOnly []string, what string) error 
 		if runtime.IsDisallowedHeader(lower) {
 			return invalidf("%s: the header %s cannot be set by a function", what, lower)
 		}
-		for _, it := range f.All() {
+		var one [1]runtime.MultiValueItem
+		for _, it := range items(&f.Value, &one) {
 			if !validHeaderValue(it.Value) {
 				return invalidf("%s: the value of %s contains control characters", what, lower)
 			}
@@ -59,7 +60,8 @@ func checkCookies(vs runtime.Values, what string) error {
 		if f.Name == "" || strings.ContainsAny(f.Name, "=; \t,") || !validHeaderValue(f.Name) {
 			return invalidf("%s: %q is not a valid cookie name", what, f.Name)
 		}
-		for _, it := range f.All() {
+		var one [1]runtime.MultiValueItem
+		for _, it := range items(&f.Value, &one) {
 			if strings.ContainsRune(it.Value, ';') || !validHeaderValue(it.Value) || !validHeaderValue(it.Attributes) {
 				return invalidf("%s: the cookie %s has an invalid value or attributes", what, f.Name)
 			}
@@ -121,7 +123,9 @@ func requestHeaderFor(orig http.Header, in, out *runtime.Request, cookiesSame bo
 			h[k] = v
 		}
 	}
-	for _, f := range out.Headers {
+	hv := newHeaderValues(valueCount(out.Headers))
+	for i := range out.Headers {
+		f := &out.Headers[i]
 		lower := lowerName(f.Name)
 		if lower == "host" { // read-only; the origin's Host is the forwarder's business
 			continue
@@ -129,13 +133,11 @@ func requestHeaderFor(orig http.Header, in, out *runtime.Request, cookiesSame bo
 		key := titleCase(lower)
 		if iv, ok := in.Headers.Get(lower); ok && sameValue(iv, f.Value) {
 			if raw, ok := orig[key]; ok {
-				h[key] = append(h[key], raw...)
+				hv.add(h, key, raw...)
 				continue
 			}
 		}
-		for _, it := range f.All() {
-			h[key] = append(h[key], it.Value)
-		}
+		hv.addItems(h, key, &f.Value)
 	}
 	switch {
 	case cookiesSame:
@@ -185,6 +187,13 @@ func framingHeader(canonical string) bool {
 // applyResponse checks the response a viewer-response function returned and applies it to the
 // origin's response.
 func applyResponse(resp *forward.Response, in, out *runtime.Response) error {
+	return applyResponseTo(resp, in, out, nil)
+}
+
+// applyResponseTo is applyResponse building the changed header map in dst when dst is empty
+// (the viewer's response header map: WriteResponse then has nothing left to copy), in a new
+// map otherwise.
+func applyResponseTo(resp *forward.Response, in, out *runtime.Response, dst http.Header) error {
 	if out.StatusCode < 200 {
 		return invalidf("response.statusCode %d is not a final status", out.StatusCode)
 	}
@@ -211,26 +220,30 @@ func applyResponse(resp *forward.Response, in, out *runtime.Response) error {
 	resp.StatusCode = out.StatusCode
 	resp.Reason = out.StatusDescription
 	if !headersSame || !cookiesSame {
-		h := make(http.Header, len(out.Headers)+4)
+		h := dst
+		if h == nil || len(h) != 0 {
+			h = make(http.Header, len(out.Headers)+4)
+		}
 		for k, v := range resp.Header {
 			if framingHeader(k) || hiddenHeader(lowerName(k)) && !edgeOwnedHeader(k) {
 				h[k] = v
 			}
 		}
-		for _, f := range out.Headers {
-			key := titleCase(lowerName(f.Name))
+		hv := newHeaderValues(valueCount(out.Headers))
+		for i := range out.Headers {
+			f := &out.Headers[i]
+			lower := lowerName(f.Name)
+			key := titleCase(lower)
 			if framingHeader(key) {
 				continue
 			}
-			if iv, ok := in.Headers.Get(lowerName(f.Name)); ok && sameValue(iv, f.Value) {
+			if iv, ok := in.Headers.Get(lower); ok && sameValue(iv, f.Value) {
 				if raw, ok := resp.Header[key]; ok {
-					h[key] = append(h[key], raw...)
+					hv.add(h, key, raw...)
 					continue
 				}
 			}
-			for _, it := range f.All() {
-				h[key] = append(h[key], it.Value)
-			}
+			hv.addItems(h, key, &f.Value)
 		}
 		if cookiesSame {
 			if sc := resp.Header["Set-Cookie"]; sc != nil {
@@ -272,17 +285,26 @@ func generatedHeader(out *runtime.Response) (http.Header, error) {
 		return nil, err
 	}
 	h := make(http.Header, len(out.Headers)+8)
-	for _, f := range out.Headers {
+	hv := newHeaderValues(valueCount(out.Headers))
+	for i := range out.Headers {
+		f := &out.Headers[i]
 		key := titleCase(lowerName(f.Name))
 		if framingHeader(key) { // the edge frames the body it writes
 			continue
 		}
-		for _, it := range f.All() {
-			h[key] = append(h[key], it.Value)
-		}
+		hv.addItems(h, key, &f.Value)
 	}
 	if lines := setCookieLines(out.Cookies); len(lines) > 0 {
 		h["Set-Cookie"] = lines
 	}
 	return h, nil
+}
+
+// valueCount is the number of field values vs holds, multiValue entries counted one by one.
+func valueCount(vs runtime.Values) int {
+	n := 0
+	for i := range vs {
+		n += countItems(&vs[i].Value)
+	}
+	return n
 }

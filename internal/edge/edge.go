@@ -78,6 +78,10 @@ type Edge struct {
 	log      *slog.Logger
 	via      string // this edge's Via entry after the protocol version
 	pop      string
+	// Header values every response carries, built once (shared by all responses: never
+	// changed in place; their cap is their length, so an append copies).
+	popValue  []string // X-Amz-Cf-Pop
+	missValue []string // X-Cache of origin responses
 	logs     *FunctionLogs
 	perFn    int
 	throttle time.Duration
@@ -125,6 +129,8 @@ func New(ctx context.Context, opts Options) (*Edge, error) {
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	e.via = viaToken(opts.EdgeDomain, opts.Pop)
+	e.popValue = []string{e.pop}
+	e.missValue = []string{xcacheMiss}
 	e.fwd = opts.Forwarder
 	if e.fwd == nil {
 		e.fwd = forward.New(forward.Config{ViaToken: e.via})

@@ -50,7 +50,8 @@ func responseHeaderValues(h http.Header) runtime.Values {
 // appendHeaderValues appends the visible fields of h, sorted by name, each occurrence of a
 // repeated field in multiValue.
 func appendHeaderValues(vs runtime.Values, h http.Header) runtime.Values {
-	names := make([]string, 0, len(h))
+	var buf [32]string // room for the usual header count without a heap allocation
+	names := buf[:0]
 	for k := range h {
 		names = append(names, k)
 	}

@@ -86,7 +86,11 @@ func sameValues(a, b runtime.Values) bool {
 }
 
 func sameValue(a, b runtime.Value) bool {
-	x, y := a.All(), b.All()
+	if a.MultiValue == nil && b.MultiValue == nil {
+		return a.Value == b.Value && a.Attributes == b.Attributes
+	}
+	var xa, ya [1]runtime.MultiValueItem
+	x, y := items(&a, &xa), items(&b, &ya)
 	if len(x) != len(y) {
 		return false
 	}
@@ -107,4 +111,61 @@ func lookupFold(vs runtime.Values, lower string) (runtime.Value, bool) {
 		}
 	}
 	return runtime.Value{}, false
+}
+
+// items is v.All() without an allocation for the usual single value, which is copied to
+// *one (a caller's local array).
+func items(v *runtime.Value, one *[1]runtime.MultiValueItem) []runtime.MultiValueItem {
+	if v.MultiValue != nil {
+		return v.MultiValue
+	}
+	one[0] = runtime.MultiValueItem{Value: v.Value, Attributes: v.Attributes}
+	return one[:]
+}
+
+// countItems is len(v.All()).
+func countItems(v *runtime.Value) int {
+	if v.MultiValue != nil {
+		return len(v.MultiValue)
+	}
+	return 1
+}
+
+// headerValues hands out the value slices of one header map from a single backing array
+// (as http.Header.Clone does): one allocation instead of one per field.
+type headerValues struct{ buf []string }
+
+func newHeaderValues(n int) headerValues { return headerValues{buf: make([]string, 0, n)} }
+
+// add appends vals to h[key]. A key seen before (two names that differ only in case) is
+// appended to; a new key gets a full slice of the backing array, so that a later append to
+// it copies instead of overwriting its neighbour.
+func (hv *headerValues) add(h map[string][]string, key string, vals ...string) {
+	if old, ok := h[key]; ok {
+		h[key] = append(old, vals...)
+		return
+	}
+	start := len(hv.buf)
+	hv.buf = append(hv.buf, vals...)
+	h[key] = hv.buf[start:len(hv.buf):len(hv.buf)]
+}
+
+// addItems appends every occurrence of v to h[key].
+func (hv *headerValues) addItems(h map[string][]string, key string, v *runtime.Value) {
+	if v.MultiValue == nil {
+		hv.add(h, key, v.Value)
+		return
+	}
+	if old, ok := h[key]; ok {
+		for _, it := range v.MultiValue {
+			old = append(old, it.Value)
+		}
+		h[key] = old
+		return
+	}
+	start := len(hv.buf)
+	for _, it := range v.MultiValue {
+		hv.buf = append(hv.buf, it.Value)
+	}
+	h[key] = hv.buf[start:len(hv.buf):len(hv.buf)]
 }

@@ -21,6 +21,8 @@ const (
 	resultError     = "Error"
 	resultRedirect  = "Redirect"
 	resultGenerated = "FunctionGeneratedResponse"
+
+	xcacheMiss = "Miss from cloudfront"
 )
 
 // exchange is one viewer request on its way through the edge.
@@ -29,17 +31,20 @@ type exchange struct {
 	w        countingWriter
 	r        *http.Request
 	id       string
+	idValue  [1]string // id as a header value, shared by the origin request and the response
 	start    time.Time
 	dist     *distEntry
 	path     string
 	result   string
 	detailed string
-	fn       string // the function that answered or failed, for the access log
+	fn       string           // the function that answered or failed, for the access log
+	events   [2]runtime.Event // viewer-request and viewer-response events, kept here to save allocations
 }
 
 // ServeHTTP handles one viewer request (see the package documentation).
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{e: e, r: r, id: newRequestID(), start: time.Now()}
+	x.idValue[0] = x.id
 	x.w.ResponseWriter = w
 	defer x.accessLog()
 	x.serve()
@@ -127,7 +132,7 @@ func (x *exchange) serve() {
 	if fr.Header == nil {
 		fr.Header = http.Header{}
 	}
-	fr.Header["X-Amz-Cf-Id"] = []string{x.id}
+	fr.Header["X-Amz-Cf-Id"] = x.idValue[:len(x.idValue):len(x.idValue)]
 
 	resp := x.fetch(&fr, &rt)
 	if resp == nil {
@@ -144,13 +149,13 @@ func (x *exchange) serve() {
 			resp.Close()
 			return
 		}
-		if err := applyResponse(resp, in, res.Response); err != nil {
+		if err := applyResponseTo(resp, in, res.Response, x.w.Header()); err != nil {
 			resp.Close()
 			x.invalid(fn, err)
 			return
 		}
 	}
-	x.edgeHeaders(resp.Header, "Miss from cloudfront", false)
+	x.edgeHeaders(resp.Header, xcacheMiss, false)
 	if err := x.e.fwd.WriteResponse(&x.w, resp); err != nil {
 		var fe *forward.Error
 		if errors.As(err, &fe) && fe.HeadersSent {
@@ -162,7 +167,11 @@ func (x *exchange) serve() {
 
 // event builds the event of one run.
 func (x *exchange) event(eventType string, req *runtime.Request, resp *runtime.Response) *runtime.Event {
-	return &runtime.Event{
+	ev := &x.events[0]
+	if eventType == runtime.EventViewerResponse {
+		ev = &x.events[1]
+	}
+	*ev = runtime.Event{
 		Version: "1.0",
 		Context: runtime.Context{
 			DistributionDomainName: x.dist.domain,
@@ -174,6 +183,7 @@ func (x *exchange) event(eventType string, req *runtime.Request, resp *runtime.R
 		Request:  req,
 		Response: resp,
 	}
+	return ev
 }
 
 // run executes a function under its limiter and records its log lines. On failure it writes
@@ -366,9 +376,13 @@ func (x *exchange) edgeHeaders(h http.Header, xcache string, withVia bool) {
 		}
 		h["Via"] = []string{proto + x.e.via}
 	}
-	h["X-Cache"] = []string{xcache}
-	h["X-Amz-Cf-Pop"] = []string{x.e.pop}
-	h["X-Amz-Cf-Id"] = []string{x.id}
+	if xcache == xcacheMiss {
+		h["X-Cache"] = x.e.missValue
+	} else {
+		h["X-Cache"] = []string{xcache}
+	}
+	h["X-Amz-Cf-Pop"] = x.e.popValue
+	h["X-Amz-Cf-Id"] = x.idValue[:len(x.idValue):len(x.idValue)]
 }
 
 // hostOnly returns the lower-case host name of a Host header, without port or final dot.

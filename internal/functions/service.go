@@ -68,7 +68,8 @@ func New(st store.Store, tester Tester, opts Options) *Service {
 }
 
 // apiError turns any failure into an *apierror.Error: API errors pass through, anything
-// else (store or hook failures) becomes InternalError.
+// else (store or hook failures) becomes InternalError. Its message is for the server's log:
+// the wire layers (cfapi, kvsapi) log it and send clients a generic one.
 func apiError(err error) error {
 	if err == nil {
 		return nil

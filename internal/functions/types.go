@@ -3,7 +3,11 @@
 // or XML: cfapi turns wire requests into calls on Service and maps *apierror.Error back.
 package functions
 
-import "time"
+import (
+	"time"
+
+	"github.com/localfront/localfront/internal/runtime"
+)
 
 // Stage is DEVELOPMENT or LIVE.
 type Stage string
@@ -13,10 +17,10 @@ const (
 	Live        Stage = "LIVE"
 )
 
-// Runtime names the JavaScript runtime of a function.
+// Runtime names the JavaScript runtime of a function (the runtime package's names).
 const (
-	RuntimeJS1 = "cloudfront-js-1.0"
-	RuntimeJS2 = "cloudfront-js-2.0"
+	RuntimeJS1 = runtime.RuntimeJS1
+	RuntimeJS2 = runtime.RuntimeJS2
 )
 
 // Status values (spec §2.3).

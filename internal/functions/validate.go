@@ -19,7 +19,8 @@ const (
 	maxTagKeyLength    = 128
 	maxTagValueLength  = 256
 	maxTagsPerResource = 50
-	namePattern        = `[a-zA-Z0-9-_]{1,64}`
+	nameChars          = `a-zA-Z0-9-_`
+	namePattern        = `[` + nameChars + `]{1,64}`
 )
 
 var (
@@ -29,7 +30,21 @@ var (
 	// The model's pattern for a taggable resource ARN.
 	resourceARNRE = regexp.MustCompile(`^arn:aws(-cn)?:cloudfront::[0-9]+:`)
 	tagRE         = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	nameBadCharRE = regexp.MustCompile(`[^` + nameChars + `]`)
 )
+
+// NameFrom derives a valid function name from s (a file name, say): characters a name may
+// not hold become '-', and the result is cut to the maximum length; "" becomes "function".
+func NameFrom(s string) string {
+	name := nameBadCharRE.ReplaceAllString(s, "-")
+	if len(name) > maxNameLength {
+		name = name[:maxNameLength]
+	}
+	if name == "" {
+		name = "function"
+	}
+	return name
+}
 
 // validateName reports a bad function name the way CloudFront's front end does: MalformedXML
 // with a Coral-style list of the violated constraints (spec §1.6, §7).

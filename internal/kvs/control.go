@@ -25,7 +25,7 @@ func (s *Service) Create(ctx context.Context, account string, in CreateInput) (S
 	}
 	var location string
 	if in.ImportSource != nil {
-		loc, err := checkImportSource(*in.ImportSource)
+		loc, err := checkImportSource(*in.ImportSource, s.opts.Import)
 		if err != nil {
 			return Store{}, err
 		}

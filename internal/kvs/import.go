@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -40,6 +41,9 @@ func (s *Service) startImport(account, name, id, location string) {
 
 // readImport fetches and parses the source; a non-empty reason means it failed.
 func (s *Service) readImport(ctx context.Context, location string) ([]KeyValue, string) {
+	if e := apierror.As(s.opts.Import.checkLocation(location)); e != nil {
+		return nil, e.Message
+	}
 	data, err := s.opts.Fetch(ctx, location, MaxStoreBytes)
 	if err != nil {
 		switch {

@@ -22,7 +22,7 @@ var ErrImportTooLarge = errors.New("the import source is larger than 5 MB")
 // so an oversized file fails CreateKeyValueStore with EntitySizeLimitExceeded; every
 // other problem (missing file, bad content) surfaces later as IMPORT_FAILED, as
 // CloudFront reports an unusable S3 object.
-func checkImportSource(src ImportSource) (string, error) {
+func checkImportSource(src ImportSource, policy ImportPolicy) (string, error) {
 	if src.SourceType != "S3" {
 		return "", apierror.InvalidArgument("ImportSource SourceType must be S3.")
 	}
@@ -38,20 +38,27 @@ func checkImportSource(src ImportSource) (string, error) {
 		if err != nil || u.Host == "" {
 			return "", apierror.InvalidArgument("ImportSource SourceARN %s is not a valid URL.", loc)
 		}
+		if err := policy.checkURL(loc); err != nil {
+			return "", err
+		}
 		return u.String(), nil
 	case strings.HasPrefix(lower, "file:"):
 		u, err := url.Parse(loc)
 		if err != nil || (u.Host != "" && u.Host != "localhost") || !filepath.IsAbs(u.Path) {
 			return "", apierror.InvalidArgument("ImportSource SourceARN %s is not a valid file URL; use file:///absolute/path.", loc)
 		}
-		return checkLocalFile(filepath.Clean(u.Path))
+		return checkLocalFile(filepath.Clean(u.Path), policy)
 	case filepath.IsAbs(loc):
-		return checkLocalFile(filepath.Clean(loc))
+		return checkLocalFile(filepath.Clean(loc), policy)
 	}
 	return "", apierror.InvalidArgument("ImportSource SourceARN %s is not supported: use file:///path, an absolute path, or an http(s):// URL.", loc)
 }
 
-func checkLocalFile(path string) (string, error) {
+func checkLocalFile(path string, policy ImportPolicy) (string, error) {
+	path, err := policy.checkFile(path)
+	if err != nil {
+		return "", err
+	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxStoreBytes {
 		return "", apierror.EntitySizeLimitExceeded("The import file %s is %d bytes, more than the %d-byte limit.", path, fi.Size(), MaxStoreBytes)
 	}

@@ -31,6 +31,7 @@ type Options struct {
 	Fetch                FetchFunc        // import reader; default FetchLocation
 	MaxConcurrentImports int              // default 2; further imports wait their turn
 	ImportTimeout        time.Duration    // per import, fetch included; default 2 minutes
+	Import               ImportPolicy     // what imports may read; default anything
 	Log                  *slog.Logger     // default slog.Default()
 }
 

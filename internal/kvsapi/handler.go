@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/auth"
 	"github.com/localfront/localfront/internal/kvs"
 )
 
@@ -31,7 +32,7 @@ func (f AuthenticatorFunc) Authenticate(r *http.Request, body []byte) (string, e
 }
 
 // DefaultAccount is the account of every caller when no Authenticator is configured.
-const DefaultAccount = "123456789012"
+const DefaultAccount = auth.DefaultAccountID
 
 // Options configures the handler. Zero values select the defaults.
 type Options struct {
@@ -77,9 +78,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, err := h.serve(w, r)
 	if err != nil {
 		e := apierror.As(err)
-		if e == nil {
+		if e == nil || e.Internal() {
+			// The details are for the log only; the client gets AWS's generic message.
 			h.opts.Log.Error("kvsapi: internal error", "op", rt.op, "requestId", requestID, "err", err)
-			e = apierror.InternalServerException("An internal error occurred. Request ID: %s", requestID)
+			e = apierror.InternalServerException(apierror.InternalMessage)
 		} else if e.Fault() {
 			h.opts.Log.Error("kvsapi: server fault", "op", rt.op, "requestId", requestID, "code", e.Code, "message", e.Message)
 		}

@@ -350,6 +350,15 @@ func (b *bridge) valuesJS(src Values, cookies bool) goja.Value {
 	return b.track(v, v)
 }
 
+// record appends an overlay entry. The first one makes room for a few more: functions that
+// touch a collection usually set several names (security headers set six).
+func (v *valuesObject) record(e overlayEntry) {
+	if v.overlay == nil {
+		v.overlay = make([]overlayEntry, 0, 8)
+	}
+	v.overlay = append(v.overlay, e)
+}
+
 // live returns the overlay entry holding name's current value, or -1.
 func (v *valuesObject) live(name string) int {
 	for i := range v.overlay {
@@ -383,7 +392,7 @@ func (v *valuesObject) Get(name string) goja.Value {
 		return nil
 	}
 	val := v.b.valueJS(&v.src[idx].Value, v.cookies)
-	v.overlay = append(v.overlay, overlayEntry{name: name, val: val, orig: idx})
+	v.record(overlayEntry{name: name, val: val, orig: idx})
 	return val
 }
 
@@ -396,7 +405,7 @@ func (v *valuesObject) Set(name string, val goja.Value) bool {
 	if deleted { // re-added after delete: it moves to the end, as on a plain object
 		idx = -1
 	}
-	v.overlay = append(v.overlay, overlayEntry{name: name, val: val, orig: idx})
+	v.record(overlayEntry{name: name, val: val, orig: idx})
 	return true
 }
 
@@ -419,7 +428,7 @@ func (v *valuesObject) Delete(name string) bool {
 		return true
 	}
 	if idx, deleted := v.origState(name); idx >= 0 && !deleted {
-		v.overlay = append(v.overlay, overlayEntry{name: name, orig: idx, deleted: true})
+		v.record(overlayEntry{name: name, orig: idx, deleted: true})
 	}
 	return true
 }

@@ -179,7 +179,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 		now = time.Now()
 	}
 	st.begin(now)
-	b := &bridge{vm: st.vm, event: ev, reqProto: st.reqProto}
+	b := &st.bridge
+	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0]}
 	st.cur = b
 	st.origin = nil
 	st.kvs = inv.KVS
@@ -216,6 +217,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	res.Logs = st.logs.lines
 	st.logs.lines = nil
 	st.cur, st.origin, st.kvs = nil, nil, nil
+	clear(b.objects[:cap(b.objects)]) // let this run's objects go
+	b.event = nil
 	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}
@@ -267,8 +270,10 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 	if err != nil {
 		return 0, nil, nil, st.execError(err)
 	}
-	if ret, xerr = st.settle(ret); xerr != nil {
-		return 0, nil, nil, xerr
+	if b.handlerOf(ret) == nil { // the event's own request or response is no promise
+		if ret, xerr = st.settle(ret); xerr != nil {
+			return 0, nil, nil, xerr
+		}
 	}
 	var rerr error
 	if ex := st.vm.Try(func() { kind, req, resp, rerr = b.readResult(ret) }); ex != nil {

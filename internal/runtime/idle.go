@@ -1,64 +1,101 @@
 package runtime
 
 import (
-	"container/list"
 	"sync"
 )
 
 // idleVMs holds prepared VMs between invocations. A VM is only reused for the program it was
 // prepared for; the total is bounded, and the least recently returned VM goes first.
+//
+// The lists are intrusive (links live in vmState), so taking and returning a VM, which
+// happens on every run, allocates nothing.
 type idleVMs struct {
 	mu     sync.Mutex
 	max    int
-	order  list.List // of *vmState, most recently returned first
-	byProg map[*Program][]*list.Element
+	n      int
+	newest *vmState              // most recently returned; linked by older/newer
+	oldest *vmState              // evicted first
+	byProg map[*Program]*vmState // the program's most recently returned VM; linked by progNext
+}
+
+// idleLinks are a vmState's places in the idle lists; all nil while it runs.
+type idleLinks struct {
+	older, newer *vmState // all idle VMs, most recently returned first
+	progNext     *vmState // idle VMs of the same program, most recently returned first
 }
 
 func newIdleVMs(max int) *idleVMs {
-	return &idleVMs{max: max, byProg: map[*Program][]*list.Element{}}
+	return &idleVMs{max: max, byProg: map[*Program]*vmState{}}
 }
 
 func (p *idleVMs) get(prog *Program) *vmState {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	els := p.byProg[prog]
-	if len(els) == 0 {
+	st := p.byProg[prog]
+	if st == nil {
 		return nil
 	}
-	el := els[len(els)-1]
-	p.setList(prog, els[:len(els)-1])
-	p.order.Remove(el)
-	return el.Value.(*vmState)
+	p.setHead(prog, st.idle.progNext)
+	p.unlink(st)
+	st.idle = idleLinks{}
+	return st
 }
 
 func (p *idleVMs) put(st *vmState) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.byProg[st.prog] = append(p.byProg[st.prog], p.order.PushFront(st))
-	for p.order.Len() > p.max {
-		old := p.order.Back()
-		p.order.Remove(old)
-		prog := old.Value.(*vmState).prog
-		els := p.byProg[prog]
-		for i, el := range els {
-			if el == old {
-				p.setList(prog, append(els[:i], els[i+1:]...))
-				break
+	st.idle = idleLinks{older: p.newest, progNext: p.byProg[st.prog]}
+	if p.newest != nil {
+		p.newest.idle.newer = st
+	} else {
+		p.oldest = st
+	}
+	p.newest = st
+	p.byProg[st.prog] = st
+	p.n++
+	for p.n > p.max {
+		old := p.oldest
+		p.unlink(old)
+		// old is the program's least recently returned VM: the last of its list.
+		if head := p.byProg[old.prog]; head == old {
+			p.setHead(old.prog, nil)
+		} else {
+			for s := head; s != nil; s = s.idle.progNext {
+				if s.idle.progNext == old {
+					s.idle.progNext = nil
+					break
+				}
 			}
 		}
+		old.idle = idleLinks{}
 	}
 }
 
-func (p *idleVMs) setList(prog *Program, els []*list.Element) {
-	if len(els) == 0 {
+// unlink removes st from the list of all idle VMs.
+func (p *idleVMs) unlink(st *vmState) {
+	if st.idle.newer != nil {
+		st.idle.newer.idle.older = st.idle.older
+	} else {
+		p.newest = st.idle.older
+	}
+	if st.idle.older != nil {
+		st.idle.older.idle.newer = st.idle.newer
+	} else {
+		p.oldest = st.idle.newer
+	}
+	p.n--
+}
+
+func (p *idleVMs) setHead(prog *Program, st *vmState) {
+	if st == nil {
 		delete(p.byProg, prog)
 		return
 	}
-	p.byProg[prog] = els
+	p.byProg[prog] = st
 }
 
 func (p *idleVMs) len() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.order.Len()
+	return p.n
 }

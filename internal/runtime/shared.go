@@ -21,8 +21,12 @@ import (
 //     value (`var m = Math`, `[JSON]`, `f(Math)`, `Object.assign(String.prototype, …)`), except
 //     as a callee, a member base (`Object.prototype.hasOwnProperty.call(…)`), in comparisons
 //     and typeof/instanceof, and String/Number/Boolean as callbacks;
-//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties;
-//   - assigns to a global built-in's name it does not declare (Math = …).
+//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties/valueOf;
+//   - assigns to a global built-in's name it does not declare (Math = …);
+//   - lets the value of a computed member (`o[k]`, key not a literal) escape (computed.go):
+//     the key may be '__proto__' or 'constructor' at run time (`''['__pro'+'to__']`); or
+//     that of a member named like a built-in's object or method (`var t = ''.trim`), which
+//     may be that shared object (sharednames.go).
 // Reads and calls such as Math.max(), JSON.parse() or crypto.createHash() are not flagged.
 
 // sharedGlobals are the globals of both runtimes that hold shared objects.
@@ -45,6 +49,7 @@ var prototypeNames = map[string]bool{"prototype": true, "__proto__": true, "cons
 
 var prototypeCalls = map[string]bool{
 	"getPrototypeOf": true, "setPrototypeOf": true, "defineProperty": true, "defineProperties": true,
+	"valueOf": true, // returns its receiver: Math.valueOf() is Math
 }
 
 func touchesShared(prg *ast.Program, imports []importBinding) bool {
@@ -100,6 +105,7 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 	for _, g := range sharedGlobals {
 		builtin[g] = true
 	}
+	fl := newFlow(prg)
 	flagged := false
 	walkAST(prg, nil, func(n, parent ast.Node) bool {
 		if flagged {
@@ -107,16 +113,27 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		}
 		switch n := n.(type) {
 		case *ast.DotExpression:
-			if prototypeNames[n.Identifier.Name.String()] && isValueUse(n, parent) {
-				flagged = true
+			name := n.Identifier.Name.String()
+			switch {
+			case prototypeNames[name]:
+				flagged = isValueUse(n, parent)
+			case (sharedNames() == nil || sharedNames()[name]) && !isCallee(n, parent):
+				// ''.trim, ({}).hasOwnProperty: a built-in's method is itself shared.
+				flagged = fl.escapes(n, false)
 			}
 		case *ast.BracketExpression:
 			if s, ok := n.Member.(*ast.StringLiteral); ok && prototypeNames[s.Value.String()] && isValueUse(n, parent) {
 				flagged = true
+			} else if !isLiteralKey(n.Member) && fl.escapes(n, false) {
+				flagged = true
 			}
 		case *ast.CallExpression:
-			if d, ok := n.Callee.(*ast.DotExpression); ok && prototypeCalls[d.Identifier.Name.String()] {
-				flagged = true
+			switch c := n.Callee.(type) {
+			case *ast.DotExpression:
+				flagged = prototypeCalls[c.Identifier.Name.String()]
+			case *ast.BracketExpression: // Object['getPrototypeOf'](…)
+				s, ok := c.Member.(*ast.StringLiteral)
+				flagged = ok && prototypeCalls[s.Value.String()]
 			}
 		case *ast.AssignExpression:
 			if id, ok := n.Left.(*ast.Identifier); ok {
@@ -140,6 +157,12 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		return !flagged
 	})
 	return flagged
+}
+
+// isCallee reports whether e is called by parent (a method call: x.trim()).
+func isCallee(e ast.Expression, parent ast.Node) bool {
+	c, ok := parent.(*ast.CallExpression)
+	return ok && c.Callee == e
 }
 
 func isIdentifier(e ast.Expression) bool {
@@ -179,10 +202,14 @@ func isPrototypeMember(x *ast.BracketExpression) bool {
 
 // mutatesShared reports whether writing to the member expression target may change a shared
 // object: its chain starts at a shared name or at something other than a name or `this`, or
-// goes through a prototype, __proto__ or constructor property.
+// goes through a prototype, __proto__ or constructor property, or through a computed member
+// below the written one (`o[k].x = 1`, `o[k][j] = 1`: o[k] may be a prototype).
 func mutatesShared(target ast.Expression, roots map[string]bool) bool {
 	e := target
-	for {
+	for written := true; ; written = false {
+		if b, ok := e.(*ast.BracketExpression); ok && !written && !isLiteralKey(b.Member) {
+			return true
+		}
 		switch x := e.(type) {
 		case *ast.DotExpression:
 			if prototypeNames[x.Identifier.Name.String()] {
@@ -224,7 +251,8 @@ func isValueUse(id ast.Expression, parent ast.Node) bool {
 	case *ast.UnaryExpression:
 		return p.Operator != token.TYPEOF
 	case *ast.BinaryExpression: // comparisons, instanceof, in: nothing is changed
-		return false
+		// &&, || and ?? yield an operand: `x || Math` is Math.
+		return p.Operator == token.LOGICAL_AND || p.Operator == token.LOGICAL_OR || p.Operator == token.COALESCE
 	case *ast.Binding:
 		return p.Target != id
 	case *ast.AssignExpression:

@@ -19,7 +19,7 @@ const dataPlanePrefix = "/key-value-stores/"
 
 // newKVS builds the key value store service over the server's store.
 func (s *Server) newKVS() *kvs.Service {
-	return kvs.New(s.store, kvs.Options{Clock: s.cfg.Clock, Log: s.log})
+	return kvs.New(s.store, kvs.Options{Clock: s.cfg.Clock, Log: s.log, Import: s.cfg.KVSImportPolicy()})
 }
 
 // newDataPlane builds the data-plane handler. With credentials configured every request

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/localfront/localfront/internal/auth"
 	"github.com/localfront/localfront/internal/cfapi"
 	"github.com/localfront/localfront/internal/functions"
@@ -28,7 +30,7 @@ import (
 
 const (
 	// DefaultAccountID is the account of requests when no credentials are configured.
-	DefaultAccountID = "123456789012"
+	DefaultAccountID = auth.DefaultAccountID
 	// DBFileName is the SQLite database inside the data directory.
 	DBFileName = "localfront.db"
 	// HealthPath answers 200 while the server is serving and its store is readable.
@@ -55,6 +57,20 @@ type Config struct {
 	// EdgeDomain is the suffix of distribution domain names (<id>.<EdgeDomain>); default
 	// distributions.DefaultEdgeDomain.
 	EdgeDomain string
+	// PublicAPI says the API accepts callers other than the local user without credentials
+	// (serve's --insecure-public). Like Credentials, it restricts KVS imports.
+	PublicAPI bool
+	// KVSImportDir is the only directory key value store imports may read files from when
+	// imports are restricted; setting it restricts them too. Imports are unrestricted (any
+	// file the server can read, any http(s) URL) only when there are no Credentials, no
+	// PublicAPI and no KVSImportDir: then every caller is the local user.
+	KVSImportDir string
+}
+
+// KVSImportPolicy is what CreateKeyValueStore's ImportSource may make the server read.
+func (c Config) KVSImportPolicy() kvs.ImportPolicy {
+	restricted := len(c.Credentials) > 0 || c.PublicAPI || c.KVSImportDir != ""
+	return kvs.ImportPolicy{Restricted: restricted, Dir: c.KVSImportDir}
 }
 
 // Server is one LocalFront instance.
@@ -84,6 +100,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if !cfg.InMemory && cfg.DataDir == "" {
 		return nil, errors.New("server: a data directory is required unless InMemory is set")
+	}
+	if cfg.KVSImportDir != "" {
+		if fi, err := os.Stat(cfg.KVSImportDir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("server: the KVS import directory %s is not a readable directory", cfg.KVSImportDir)
+		}
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, unlock: func() error { return nil }}
 	if err := s.openStore(); err != nil {
@@ -188,13 +209,15 @@ func (s *Server) routes(api, dataPlane http.Handler) http.Handler {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	requestID := uuid.NewString() // every LocalFront answer carries one, as AWS's do
+	w.Header()["x-amzn-RequestId"] = []string{requestID}
 	err := s.store.View(r.Context(), func(tx store.ReadTx) error {
 		_, err := tx.Count("function", "")
 		return err
 	})
 	w.Header().Set("Content-Type", "application/json")
 	if err != nil {
-		s.log.Error("health check failed", "error", err)
+		s.log.Error("health check failed", "request_id", requestID, "error", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, `{"status":"unavailable"}`+"\n")
 		return

@@ -171,6 +171,9 @@ func TestHealth(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
 		t.Errorf("health: %d %s", resp.StatusCode, body)
 	}
+	if resp.Header.Get("x-amzn-RequestId") == "" {
+		t.Error("health: no x-amzn-RequestId")
+	}
 }
 
 // TestDurableAcrossRestart: what a durable server acknowledged is there after it is closed

@@ -33,12 +33,13 @@ type Config struct {
 // Forwarder sends requests to origins and keeps their connections alive. It is safe for
 // concurrent use; make one per process (or per edge) and share it.
 type Forwarder struct {
-	viaToken  string
-	via11     string // "1.1 <token>", the common Via value, built once
-	via20     string
-	tlsConfig *tls.Config
-	maxIdle   int
-	maxHead   int
+	viaToken   string
+	via11      string // "1.1 <token>", the common Via value, built once
+	via11Value []string
+	via20      string
+	tlsConfig  *tls.Config
+	maxIdle    int
+	maxHead    int
 
 	mu    sync.Mutex                        // serializes pool creation
 	pools atomic.Pointer[map[poolKey]*pool] // copy-on-write: lookups take no lock
@@ -59,6 +60,7 @@ func New(cfg Config) *Forwarder {
 	}
 	if f.viaToken != "" {
 		f.via11 = "1.1 " + f.viaToken
+		f.via11Value = []string{f.via11}
 		f.via20 = "2.0 " + f.viaToken
 	}
 	if f.maxIdle <= 0 {
@@ -304,6 +306,9 @@ func (f *Forwarder) addVia(h http.Header, major, minor int) {
 	}
 	if old := h["Via"]; len(old) > 0 {
 		v = strings.Join(old, ", ") + ", " + v
+	} else if v == f.via11 {
+		h["Via"] = f.via11Value // shared: never changed in place, an append copies
+		return
 	}
 	h["Via"] = []string{v}
 }

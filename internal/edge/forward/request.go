@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -127,7 +128,7 @@ func (f *Forwarder) writeHead(bw *bufio.Writer, r *Request, o *Origin) {
 		writeTarget(bw, r.RawQuery)
 	}
 	bw.WriteString(" HTTP/1.1\r\nHost: ")
-	bw.WriteString(o.hostHeader())
+	writeHostHeader(bw, o)
 	bw.WriteString("\r\n")
 
 	conn := r.Header["Connection"]
@@ -317,4 +318,27 @@ func writeBody(bw interface {
 			return &viewerBodyError{rerr}
 		}
 	}
+}
+
+// writeHostHeader writes o.hostHeader() without building the string (it would allocate on
+// every request to an origin on a non-default port).
+func writeHostHeader(bw *bufio.Writer, o *Origin) {
+	if o.HostHeader != "" {
+		bw.WriteString(o.HostHeader)
+		return
+	}
+	bracket := strings.IndexByte(o.Host, ':') >= 0
+	if bracket {
+		bw.WriteByte('[')
+	}
+	bw.WriteString(o.Host)
+	if bracket {
+		bw.WriteByte(']')
+	}
+	if o.Port == 0 || (o.Scheme == "https" && o.Port == 443) || (o.Scheme != "https" && o.Port == 80) {
+		return
+	}
+	var num [8]byte
+	bw.WriteByte(':')
+	bw.Write(strconv.AppendInt(num[:0], int64(o.port()), 10))
 }

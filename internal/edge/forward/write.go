@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"runtime"
 )
 
@@ -12,8 +13,10 @@ import (
 func (f *Forwarder) WriteResponse(w http.ResponseWriter, resp *Response) error {
 	defer resp.Close()
 	h := w.Header()
-	for k, v := range resp.Header {
-		h[k] = v
+	if !sameMap(h, resp.Header) { // the caller may have built the response in w's own map
+		for k, v := range resp.Header {
+			h[k] = v
+		}
 	}
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // a proxy does not guess a type the origin did not send
@@ -105,4 +108,9 @@ func (r *Response) bodyError(err error) error {
 	}
 	e.HeadersSent = true
 	return e
+}
+
+// sameMap reports whether a and b are the same map (not merely equal ones).
+func sameMap(a, b http.Header) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }

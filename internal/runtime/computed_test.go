@@ -1,0 +1,196 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// A computed key can reach a prototype: the program must not see an earlier run's change.
+func TestComputedPrototypeKeyDoesNotLeakBetweenRuns(t *testing.T) {
+	e := NewEngine(Options{MaxConcurrent: 1})
+	code := `var P = ''['__pro' + 'to__']; P.count = (P.count || 0) + 1;
+function handler(e) { console.log(String(P.count)); return e.request; }`
+	p, err := e.Compile("t", []byte(code), RuntimeJS2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		res := e.Run(context.Background(), p, requestEvent(), Invocation{})
+		if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != "1" {
+			t.Fatalf("run %d: %v %q (state of an earlier run leaked)", i, res.Err, res.Logs)
+		}
+	}
+}
+
+func TestComputedMemberClassification(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		// Escapes to shared objects.
+		{`var P = ''['__pro' + 'to__']; P.count = 1; function handler(e) {}`, true},
+		{`function handler(e) { var k = 'constructor'; var C = e[k]; C.x = 1; }`, true},
+		{`function handler(e) { var k = '__proto__'; e.request[k].x = 1; }`, true},
+		{`function handler(e) { var k = '__proto__'; e.request[k][k] = 1; }`, true},
+		{`function handler(e) { var k = '__proto__'; f(e[k]); } function f(o) { o.x = 1; }`, true},
+		{`function handler(e) { var k = '__proto__'; var o = e[k] || {}; }`, true},
+		{`function handler(e) { var k = '__proto__'; return e[k] || {}; }`, false}, // the runtime only copies the result
+		{`function handler(e) { var k = '__proto__'; var o = {p: e[k]}; }`, true},
+		{`function handler(e) { var k = 'constructor'; e[k].keys.x = 1; }`, true},
+		{`function handler(e) { var k = 'getPrototypeOf'; Object[k]('').x = 1; }`, true},
+		{`function handler(e) { var P = Object['getPrototypeOf'](''); P.x = 1; }`, true},
+		{`function handler(e) { var P = Object.getPrototypeOf(''); P.x = 1; }`, true},
+		{`function handler(e) { var P = ''.constructor.prototype; P.x = 1; }`, true},
+		{`function handler(e) { var k = 'x'; globalThis[k] = 1; }`, true},
+		{`function handler(e) { var g = globalThis['Ma' + 'th']; g.x = 1; }`, true},
+		{`function handler(e) { var k = 'valueOf'; var o = e[k](); }`, true},
+		// Followed into and out of the program's functions, and out of literals.
+		{`var t = {}; function handler(e) { return use(t[e.request.uri]); } function use(v) { v.x = 1; }`, true},
+		{`var t = {}; function handler(e) { keep(t[e.request.uri]); } var kept; function keep(v) { kept = v; }`, true},
+		{`var t = {}; function handler(e) { var r = wrap(t[e.request.uri]); r.v.x = 1; } function wrap(v) { return {v: v}; }`, true},
+		{`var t = {}; function handler(e) { var r = wrap(t[e.request.uri]); } function wrap(v) { return {v: v}; }`, true},
+		{`var t = {}; function handler(e) { return wrap(t[e.request.uri]).v; } function wrap(v) { return {v: v}; }`, true},
+		{`var t = {}; function handler(e) { return f(t[e.request.uri]); } function f(v) { var v = 1; return v; }`, true},
+		{`var t = {}; function handler(e) { return f(t[e.request.uri]); } function f(v) { return arguments[0]; }`, true},
+		{`var t = {}; function handler(e) { return f(t[e.request.uri]); } function f(v) { return v; } var g = f;`, true},
+		{`var t = {}; function handler(e) { return f(t[e.request.uri]); } function f(v) { return f(v); }`, true},
+		{`var t = {}; function handler(e) { return [t[e.request.uri]][0]; }`, true},
+		{`var t = {}; function handler(e) { function handler(x) { return x; } return handler(t[e.request.uri]).x = 1; }`, true},
+		{`var t = {}; function handler(e) { return t[e.request.uri]; } function again(e) { handler(e).x = 1; }`, true},
+		{`var t = {}; function handler(e) { return {statusCode: 302, headers: {location: {value: t[e.request.uri]}}}; }`, false},
+		{`var t = {}; function handler(e) { return t[e.request.uri] ? go(t[e.request.uri]) : e.request; } function go(l) { return {statusCode: 301, headers: {location: {value: l}}}; }`, false},
+		// Members named like a built-in's method or object may be that shared object.
+		{`function handler(e) { var t = ''.trim; t.x = 1; }`, true},
+		{`function handler(e) { f(({}).hasOwnProperty); } function f(h) { h.x = 1; }`, true},
+		{`function handler(e) { var m = Math.valueOf(); m.x = 1; }`, true},
+		{`function handler(e) { var k = e.request.cookies.keys; }`, true},
+		{`function handler(e) { var h = e.request.headers; if (Object.prototype.hasOwnProperty.call(h, 'host') && h.host.value) { return Math.max.apply(null, [1, 2]); } }`, false},
+		{`function handler(e) { return e.request.uri.split('/').map(function (s) { return s.trim(); }).join('/'); }`, false},
+		// Computed members used up on the spot stay on pooled VMs.
+		{`function handler(e) { var h = e.request.headers, n = 'x-a'; h[n] = {value: 'b'}; delete h[n]; return e.request; }`, false},
+		{`function handler(e) { var q = e.request.querystring; for (var k in q) { if (q[k] && q[k].value === 'a' && typeof q[k] === 'object') {} } }`, false},
+		{`function handler(e) { var c = e.request.cookies; for (var k in c) { console.log(k + '=' + c[k].value + c[k].value.length); } }`, false},
+		{`function handler(e) { var parts = e.request.uri.split('/'); for (var i = 0; i < parts.length; i++) { var s = parts[i].trim().toLowerCase(); } }`, false},
+		{"function handler(e) { var m = {a: 1}, k = 'a'; var n = m[k] + 1; var s = `${m[k]}`; m[k]++; return !m[k] ? 1 : 2; }", false},
+	}
+	for _, tc := range tests {
+		p, err := Compile("t", []byte(tc.code), RuntimeJS2)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.code, err)
+		}
+		if p.shared != tc.want {
+			t.Errorf("%q: shared=%v, want %v", tc.code, p.shared, tc.want)
+		}
+	}
+}
+
+// The benchmark functions keep running on pooled VMs.
+func TestBenchmarkFunctionsArePooled(t *testing.T) {
+	for name, code := range map[string]string{
+		"url-rewrite": benchURLRewrite, "security-headers": benchSecurityHeaders, "cookie-hmac": benchCookieHMAC,
+		"redirect-table-10KB": string(tenKBFunction()),
+	} {
+		for _, rt := range []string{RuntimeJS1, RuntimeJS2} {
+			p, err := Compile(name, []byte(code), rt)
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, rt, err)
+			}
+			if p.shared {
+				t.Errorf("%s (%s) would run on fresh VMs", name, rt)
+			}
+		}
+	}
+}
+
+// safeReads claims no shared object holds an object under those names: check every object
+// reachable from the globals and modules of both runtimes.
+func TestSafeReadsHoldNoSharedObject(t *testing.T) {
+	var names []string
+	for n := range safeReads {
+		names = append(names, "'"+n+"'")
+	}
+	walk := `var seen = [], bad = [], names = [` + strings.Join(names, ",") + `];
+function visit(o, path) {
+  if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.indexOf(o) >= 0) { return; }
+  seen.push(o);
+  var keys = Object.getOwnPropertyNames(o);
+  for (var i = 0; i < keys.length; i++) {
+    var d = Object.getOwnPropertyDescriptor(o, keys[i]), v;
+    if (d.get) { try { v = d.get.call(o); } catch (err) { continue; } } else { v = d.value; }
+    if (names.indexOf(keys[i]) >= 0 && v !== null && (typeof v === 'object' || typeof v === 'function')) { bad.push(path + '.' + keys[i]); }
+    visit(v, path + '.' + keys[i]);
+  }
+  visit(Object.getPrototypeOf(o), path + '.__proto__');
+}
+visit(globalThis, 'globalThis');
+MODULES
+function handler(e) { console.log(bad.join(' ') || 'none'); return e.request; }`
+	for rt, mods := range map[string]string{
+		RuntimeJS1: `visit(require('crypto'), 'crypto'); visit(require('querystring'), 'querystring');`,
+		RuntimeJS2: `visit(require('crypto'), 'crypto'); visit(require('querystring'), 'querystring'); visit(require('buffer'), 'buffer'); visit(cf, 'cf');`,
+	} {
+		code := strings.Replace(walk, "MODULES", mods, 1)
+		if rt == RuntimeJS2 {
+			code = "import cf from 'cloudfront';\n" + code
+		}
+		res := runCode(t, NewEngine(Options{}), rt, code, requestEvent())
+		if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != "none" {
+			t.Errorf("%s: %v %q", rt, res.Err, res.Logs)
+		}
+	}
+}
+
+// Each route to a shared object changes it on every run; no run may see another's change.
+func TestEscapeRoutesDoNotLeakBetweenRuns(t *testing.T) {
+	routes := []string{
+		`var P = ''['__pro' + 'to__'];`,
+		`var P = Object.getPrototypeOf('');`,
+		`var P = Object['getPrototype' + 'Of']('');`,
+		`var P = Object['getPrototypeOf']('');`,
+		`var P = false || String.prototype;`,
+		`var P = ''.constructor.prototype;`,
+		`var P = globalThis['Ma' + 'th'];`,
+		`var k = 'constructor', P = {}[k];`,
+		`var P = (function () { return this; })() || globalThis;`,
+		`function pick(o, k) { return o[k]; } var P = pick(pick('', 'constructor'), 'prototype');`,
+		`var P = ''.trim;`,
+		`var P = ({}).hasOwnProperty;`,
+		`var P = Math.valueOf();`,
+		`var P = require('crypto').createHash;`,
+	}
+	for _, route := range routes {
+		code := route + ` P.count = (P.count || 0) + 1;
+function handler(e) { console.log(String(P.count)); return e.request; }`
+		e := NewEngine(Options{MaxConcurrent: 1})
+		p, err := e.Compile("t", []byte(code), RuntimeJS2)
+		if err != nil {
+			t.Fatalf("%s: %v", route, err)
+		}
+		for i := 0; i < 3; i++ {
+			res := e.Run(context.Background(), p, requestEvent(), Invocation{})
+			if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != "1" {
+				t.Errorf("%s run %d: %v %q", route, i, res.Err, res.Logs)
+				break
+			}
+		}
+	}
+}
+
+func TestSharedNames(t *testing.T) {
+	names := sharedNames()
+	if names == nil {
+		t.Fatal("the names could not be listed")
+	}
+	for _, n := range []string{"trim", "hasOwnProperty", "log", "createHash", "get", "prototype", "Math", "from"} {
+		if !names[n] {
+			t.Errorf("%q missing", n)
+		}
+	}
+	// Names of the event's fields must stay out, or ordinary functions lose pooled VMs.
+	for _, n := range []string{"value", "length", "headers", "uri", "querystring", "cookies", "request", "response", "statusCode", "multiValue"} {
+		if names[n] {
+			t.Errorf("%q is listed", n)
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package runtime
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/dop251/goja"
+)
+
+// sharedNames are the property names under which some shared object (a built-in, a
+// prototype, a module, console) holds an object or a function in either runtime. Reading one
+// of them off any value (`s.trim`, `o.hasOwnProperty`, `console.log`) may yield a shared
+// object, so touchesShared follows such reads like computed members. The set is read once
+// per process from a VM set up like the runtimes', so it follows the environment; nil if
+// that fails, and then every name counts (TestSharedNames catches it).
+var sharedNames = sync.OnceValue(func() map[string]bool {
+	// console and require are installed per VM (vm.go); cf.kvs() handles share a prototype
+	// with get, exists and meta (kvs.go), which the walker cannot reach without a store.
+	names := map[string]bool{"console": true, "log": true, "require": true, "get": true, "exists": true, "meta": true}
+	for _, v := range []version{v1, v2} {
+		list, err := listSharedNames(v)
+		if err != nil {
+			return nil
+		}
+		for _, n := range list {
+			names[n] = true
+		}
+	}
+	return names
+})
+
+func listSharedNames(v version) ([]string, error) {
+	vm := goja.New()
+	if err := setupEnvironment(vm, v, EnvLimits{}); err != nil {
+		return nil, err
+	}
+	if err := installJSONParse(vm); err != nil {
+		return nil, err
+	}
+	st := &vmState{vm: vm, prog: &Program{version: v}, modules: map[string]goja.Value{}}
+	roots := []any{vm.GlobalObject()}
+	for _, name := range []string{"crypto", "querystring", "buffer", "cloudfront"} {
+		if m, ok := st.module(name, true); ok {
+			roots = append(roots, m)
+		}
+	}
+	walker, err := vm.RunString(sharedNamesWalker)
+	if err != nil {
+		return nil, err
+	}
+	walk, _ := goja.AssertFunction(walker)
+	out, err := walk(goja.Undefined(), vm.NewArray(roots...))
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(out.String(), ","), nil
+}
+
+// sharedNamesWalker lists the names of object-valued properties reachable from the roots.
+const sharedNamesWalker = `(function (roots) {
+  var seen = [], names = {};
+  function visit(o) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.indexOf(o) >= 0) { return; }
+    seen.push(o);
+    var keys = Object.getOwnPropertyNames(o);
+    for (var i = 0; i < keys.length; i++) {
+      var d = Object.getOwnPropertyDescriptor(o, keys[i]), v;
+      if (d.get) { try { v = d.get.call(o); } catch (err) { continue; } } else { v = d.value; }
+      if (v !== null && (typeof v === 'object' || typeof v === 'function')) { names[keys[i]] = true; }
+      visit(v);
+    }
+    visit(Object.getPrototypeOf(o));
+  }
+  for (var i = 0; i < roots.length; i++) { visit(roots[i]); }
+  return Object.keys(names).join(',');
+})`
