@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/localfront/localfront/internal/accountid"
 )
 
 // Credential is one access key pair and the account it acts for.
@@ -120,14 +122,4 @@ func isVisibleASCII(s string) bool {
 const DefaultAccountID = "123456789012"
 
 // IsAccountID reports whether s is an AWS account ID: exactly 12 digits.
-func IsAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func IsAccountID(s string) bool { return accountid.Valid(s) }

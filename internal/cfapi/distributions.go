@@ -57,9 +57,9 @@ func matchDistributionRoute(method, escapedPath string, segs []string, query url
 		r, err = pick(method, escapedPath, distributionCollection, "")
 		return r, true, err
 	case len(segs) == 2 || len(segs) == 3 && segs[2] == "config":
-		id, uerr := url.PathUnescape(segs[1])
-		if uerr != nil {
-			return route{}, true, apierror.InvalidArgument("The distribution ID in the path is not validly percent-encoded: %q.", segs[1])
+		id, err := decodeSegment(segs[1], "distribution ID")
+		if err != nil {
+			return route{}, true, err
 		}
 		m := distributionItem
 		if len(segs) == 3 {
@@ -74,22 +74,16 @@ func matchDistributionRoute(method, escapedPath string, segs []string, query url
 // registerDistributionOps adds the distribution operations. Without a distributions service
 // they are answered UnsupportedOperation, like every CloudFront API LocalFront does not serve.
 func (a *API) registerDistributionOps() {
-	ops := map[string]operationHandler{
+	a.registerOps(map[string]operationHandler{
 		opCreateDistribution:    a.createDistribution,
 		opGetDistribution:       a.getDistribution,
 		opGetDistributionConfig: a.getDistributionConfig,
 		opUpdateDistribution:    a.updateDistribution,
 		opDeleteDistribution:    a.deleteDistribution,
 		opListDistributions:     a.listDistributions,
-	}
-	for op, h := range ops {
-		if a.opts.Distributions == nil {
-			h = func(w http.ResponseWriter, r *http.Request, _ *requestInfo) error {
-				return apierror.UnsupportedOperation("LocalFront does not support %s %s.", r.Method, r.URL.EscapedPath())
-			}
-		}
-		a.ops[op] = h
-	}
+	}, a.opts.Distributions != nil, func(r *http.Request) error {
+		return apierror.UnsupportedOperation("LocalFront does not support %s %s.", r.Method, r.URL.EscapedPath())
+	})
 }
 
 // writeDistribution sends a Distribution document with its ETag.

@@ -3,22 +3,16 @@ package cfapi
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/functions"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
 
 func TestMatchDistributionRoutes(t *testing.T) {
-	cases := []struct {
-		method, path, query string
-		op, name            string
-		code                string
-	}{
+	checkRoutes(t, []routeCase{
 		{"POST", "/2020-05-31/distribution", "", opCreateDistribution, "", ""},
 		{"GET", "/2020-05-31/distribution", "Marker=E1&MaxItems=2", opListDistributions, "", ""},
 		{"GET", "/2020-05-31/distribution/E1ABCDEFGHIJKL", "", opGetDistribution, "E1ABCDEFGHIJKL", ""},
@@ -31,20 +25,7 @@ func TestMatchDistributionRoutes(t *testing.T) {
 		{"PUT", "/2020-05-31/distribution/E1ABCDEFGHIJKL", "", "", "", "MethodNotAllowed"},
 		{"POST", "/2020-05-31/distribution/E1/config", "", "", "", "MethodNotAllowed"},
 		{"GET", "/2020-05-31/distribution/%zz", "", "", "", "InvalidArgument"},
-	}
-	for _, c := range cases {
-		q, _ := url.ParseQuery(c.query)
-		r, err := matchRoute(c.method, c.path, q)
-		if c.code != "" {
-			if e := apierror.As(err); e == nil || e.Code != c.code {
-				t.Errorf("%s %s?%s: got %+v, %v; want %s", c.method, c.path, c.query, r, err, c.code)
-			}
-			continue
-		}
-		if err != nil || r.op != c.op || r.name != c.name {
-			t.Errorf("%s %s?%s: got %+v, %v; want %s %q", c.method, c.path, c.query, r, err, c.op, c.name)
-		}
-	}
+	})
 }
 
 // Without a distributions service the operations answer UnsupportedOperation.

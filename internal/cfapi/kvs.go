@@ -3,7 +3,6 @@ package cfapi
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/kvs"
@@ -47,9 +46,9 @@ func matchKVSRoute(method, escapedPath string, segs []string) (r route, ok bool,
 		r, err = pick(method, escapedPath, kvsCollection, "")
 		return r, true, err
 	case 2:
-		name, uerr := url.PathUnescape(segs[1])
-		if uerr != nil {
-			return route{}, true, apierror.InvalidArgument("The key value store name in the path is not validly percent-encoded: %q.", segs[1])
+		name, err := decodeSegment(segs[1], "key value store name")
+		if err != nil {
+			return route{}, true, err
 		}
 		r, err = pick(method, escapedPath, kvsItem, name)
 		return r, true, err
@@ -60,19 +59,13 @@ func matchKVSRoute(method, escapedPath string, segs []string) (r route, ok bool,
 // registerKVSOps adds the key value store operations. Without a KVS service they are
 // answered UnsupportedOperation, like every CloudFront API LocalFront does not serve.
 func (a *API) registerKVSOps() {
-	ops := map[string]operationHandler{
+	a.registerOps(map[string]operationHandler{
 		opCreateKeyValueStore:   a.createKeyValueStore,
 		opDescribeKeyValueStore: a.describeKeyValueStore,
 		opListKeyValueStores:    a.listKeyValueStores,
 		opUpdateKeyValueStore:   a.updateKeyValueStore,
 		opDeleteKeyValueStore:   a.deleteKeyValueStore,
-	}
-	for op, h := range ops {
-		if a.opts.KVS == nil {
-			h = func(w http.ResponseWriter, r *http.Request, _ *requestInfo) error {
-				return apierror.UnsupportedOperation("LocalFront was started without key value stores; %s %s is not available.", r.Method, r.URL.EscapedPath())
-			}
-		}
-		a.ops[op] = h
-	}
+	}, a.opts.KVS != nil, func(r *http.Request) error {
+		return apierror.UnsupportedOperation("LocalFront was started without key value stores; %s %s is not available.", r.Method, r.URL.EscapedPath())
+	})
 }

@@ -1,38 +1,20 @@
 package cfapi
 
-import (
-	"testing"
-
-	"github.com/localfront/localfront/internal/apierror"
-)
+import "testing"
 
 func TestMatchKVSRoutes(t *testing.T) {
-	cases := []struct {
-		method, path, op, name, code string
-	}{
-		{"POST", "/2020-05-31/key-value-store", opCreateKeyValueStore, "", ""},
-		{"GET", "/2020-05-31/key-value-store", opListKeyValueStores, "", ""},
-		{"GET", "/2020-05-31/key-value-store/kvs-1", opDescribeKeyValueStore, "kvs-1", ""},
-		{"PUT", "/2020-05-31/key-value-store/kvs-1", opUpdateKeyValueStore, "kvs-1", ""},
-		{"DELETE", "/2020-05-31/key-value-store/kvs-1", opDeleteKeyValueStore, "kvs-1", ""},
+	checkRoutes(t, []routeCase{
+		{"POST", "/2020-05-31/key-value-store", "", opCreateKeyValueStore, "", ""},
+		{"GET", "/2020-05-31/key-value-store", "", opListKeyValueStores, "", ""},
+		{"GET", "/2020-05-31/key-value-store/kvs-1", "", opDescribeKeyValueStore, "kvs-1", ""},
+		{"PUT", "/2020-05-31/key-value-store/kvs-1", "", opUpdateKeyValueStore, "kvs-1", ""},
+		{"DELETE", "/2020-05-31/key-value-store/kvs-1", "", opDeleteKeyValueStore, "kvs-1", ""},
 		// The name is one escaped segment, decoded once; the service rejects bad names.
-		{"GET", "/2020-05-31/key-value-store/a%2Fb%20c", opDescribeKeyValueStore, "a/b c", ""},
-		{"GET", "/2020-05-31/key-value-store/", opDescribeKeyValueStore, "", ""},
-		{"GET", "/2020-05-31/key-value-store/a%zz", "", "", "InvalidArgument"},
-		{"PUT", "/2020-05-31/key-value-store", "", "", "MethodNotAllowed"},
-		{"POST", "/2020-05-31/key-value-store/kvs-1", "", "", "MethodNotAllowed"},
-		{"GET", "/2020-05-31/key-value-store/kvs-1/keys", "", "", "UnsupportedOperation"},
-	}
-	for _, c := range cases {
-		r, err := matchRoute(c.method, c.path, nil)
-		if c.code != "" {
-			if e := apierror.As(err); e == nil || e.Code != c.code {
-				t.Errorf("%s %s: got %+v, %v; want %s", c.method, c.path, r, err, c.code)
-			}
-			continue
-		}
-		if err != nil || r.op != c.op || r.name != c.name {
-			t.Errorf("%s %s: got %+v, %v; want %s %q", c.method, c.path, r, err, c.op, c.name)
-		}
-	}
+		{"GET", "/2020-05-31/key-value-store/a%2Fb%20c", "", opDescribeKeyValueStore, "a/b c", ""},
+		{"GET", "/2020-05-31/key-value-store/", "", opDescribeKeyValueStore, "", ""},
+		{"GET", "/2020-05-31/key-value-store/a%zz", "", "", "", "InvalidArgument"},
+		{"PUT", "/2020-05-31/key-value-store", "", "", "", "MethodNotAllowed"},
+		{"POST", "/2020-05-31/key-value-store/kvs-1", "", "", "", "MethodNotAllowed"},
+		{"GET", "/2020-05-31/key-value-store/kvs-1/keys", "", "", "", "UnsupportedOperation"},
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/statuswriter"
 )
 
 // withRequestID gives every request a UUID, sent back as x-amzn-RequestId on every
@@ -25,40 +26,15 @@ func (a *API) withRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers what was sent, for the access log and panic recovery.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += n
-	return n, err
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
 // withAccessLog writes one structured line per request.
 func (a *API) withAccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statuswriter.Writer{ResponseWriter: w} // also read by withRecovery
 		next.ServeHTTP(rec, r)
 		info := infoFrom(r.Context())
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		if rec.Status >= 500 {
 			level = slog.LevelError
 		}
 		attrs := []slog.Attr{
@@ -66,8 +42,8 @@ func (a *API) withAccessLog(next http.Handler) http.Handler {
 			slog.String("op", info.op),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.EscapedPath()),
-			slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes),
+			slog.Int("status", rec.Status),
+			slog.Int64("bytes", rec.Bytes),
 			slog.Duration("latency", time.Since(start)),
 		}
 		if info.errCode != "" {
@@ -94,7 +70,7 @@ func (a *API) withRecovery(next http.Handler) http.Handler {
 			}
 			info := infoFrom(r.Context())
 			a.log.Error("panic serving request", "request_id", info.id, "op", info.op, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if rec, ok := w.(*statusRecorder); ok && rec.status != 0 {
+			if rec, ok := w.(*statuswriter.Writer); ok && rec.Status != 0 {
 				panic(http.ErrAbortHandler)
 			}
 			writeError(w, r, apierror.InternalError(apierror.InternalMessage), a.log)

@@ -58,13 +58,13 @@ func matchRoute(method, escapedPath string, query url.Values) (route, error) {
 	case len(segs) == 1 && segs[0] == "function":
 		return pick(method, escapedPath, functionCollection, "")
 	case len(segs) == 2 && segs[0] == "function":
-		name, err := decodeName(segs[1])
+		name, err := decodeSegment(segs[1], "function name")
 		if err != nil {
 			return route{}, err
 		}
 		return pick(method, escapedPath, functionItem, name)
 	case len(segs) == 3 && segs[0] == "function" && functionActions[segs[2]] != nil:
-		name, err := decodeName(segs[1])
+		name, err := decodeSegment(segs[1], "function name")
 		if err != nil {
 			return route{}, err
 		}
@@ -102,12 +102,25 @@ func pick(method, path string, m methods, name string) (route, error) {
 	return route{op: op, name: name}, nil
 }
 
-func decodeName(seg string) (string, error) {
+// decodeSegment percent-decodes the path segment naming a resource; what names it in the
+// error ("function name").
+func decodeSegment(seg, what string) (string, error) {
 	name, err := url.PathUnescape(seg)
 	if err != nil {
-		return "", apierror.InvalidArgument("The function name in the path is not validly percent-encoded: %q.", seg)
+		return "", apierror.InvalidArgument("The %s in the path is not validly percent-encoded: %q.", what, seg)
 	}
 	return name, nil
+}
+
+// registerOps adds a service's operations; when the service is not configured, each is
+// answered with the error unavailable returns instead.
+func (a *API) registerOps(ops map[string]operationHandler, configured bool, unavailable func(r *http.Request) error) {
+	for op, h := range ops {
+		if !configured {
+			h = func(w http.ResponseWriter, r *http.Request, _ *requestInfo) error { return unavailable(r) }
+		}
+		a.ops[op] = h
+	}
 }
 
 // methodNotAllowedError carries the Allow header value with the API error.

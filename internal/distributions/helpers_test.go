@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/apierror/apierrortest"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
 
@@ -117,17 +117,7 @@ func viewerRequest(arn string) FunctionAssociation {
 }
 
 // wantAPIError fails unless err is an *apierror.Error with the code and status.
-func wantAPIError(t *testing.T, err error, code string, status int) *apierror.Error {
-	t.Helper()
-	e := apierror.As(err)
-	if e == nil {
-		t.Fatalf("got error %v, want %s (%d)", err, code, status)
-	}
-	if e.Code != code || e.Status != status {
-		t.Fatalf("got %s (%d) %q, want %s (%d)", e.Code, e.Status, e.Message, code, status)
-	}
-	return e
-}
+var wantAPIError = apierrortest.Want
 
 func must[T any](t *testing.T) func(T, error) T {
 	return func(v T, err error) T {

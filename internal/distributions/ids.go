@@ -3,7 +3,6 @@ package distributions
 import (
 	"crypto/rand"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -47,38 +46,6 @@ func DomainName(id, edgeDomain string) string {
 
 // DefaultEdgeDomain is the default suffix of distribution domain names.
 const DefaultEdgeDomain = "cloudfront.localhost"
-
-// knownETags are the ETags CloudFront gives versions 1–3 of a distribution (spec §1.4:
-// E1F83G8C2ARO7P was seen after E3UN6WX5RRO2AG on a distribution).
-var knownETags = [...]string{1: "ETVPDKIKX0DER", 2: "E3UN6WX5RRO2AG", 3: "E1F83G8C2ARO7P"}
-
-// etag maps a distribution version to its ETag: CloudFront's literals for 1–3, beyond
-// that "E" and 13 base-36 digits of the version times an odd constant (a bijection, so
-// no two versions share an ETag). It mirrors functions.ETagForVersion without importing
-// the functions package, which depends on the JavaScript runtime.
-func etag(version int64) string {
-	if version >= 1 && version < int64(len(knownETags)) {
-		return knownETags[version]
-	}
-	x := uint64(version)*0x9E3779B97F4A7C15 ^ 0x5DEECE66DB1A3F27
-	d := strings.ToUpper(strconv.FormatUint(x, 36))
-	return "E" + strings.Repeat("0", 13-len(d)) + d
-}
-
-// validIfMatch says whether an If-Match value could be an ETag at all; anything else is
-// "missing or not valid" (InvalidIfMatchVersion) rather than stale (spec §1.5).
-func validIfMatch(v string) bool {
-	if v == "" || len(v) > 64 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
 
 // FunctionARNPattern is the model's pattern for FunctionAssociation.FunctionARN.
 const FunctionARNPattern = `arn:aws:cloudfront::[0-9]{12}:function\/[a-zA-Z0-9-_]{1,64}`

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -47,7 +48,7 @@ func (r *record) distribution(account, edgeDomain string) Distribution {
 		Status:           StatusDeployed,
 		DomainName:       DomainName(r.ID, edgeDomain),
 		LastModifiedTime: r.Modified,
-		ETag:             etag(r.Version),
+		ETag:             etag.ForVersion(r.Version),
 		Config:           r.Config,
 	}
 }

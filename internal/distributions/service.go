@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -210,10 +211,10 @@ func (s *Service) GetConfig(ctx context.Context, account, id string) (Config, st
 
 // checkIfMatch applies the conditional-write rules (spec §1.5).
 func checkIfMatch(rec *record, ifMatch string) error {
-	if !validIfMatch(ifMatch) {
+	if !etag.WellFormed(ifMatch) {
 		return apierror.InvalidIfMatchVersion()
 	}
-	if ifMatch != etag(rec.Version) {
+	if ifMatch != etag.ForVersion(rec.Version) {
 		return apierror.PreconditionFailed()
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/localfront/localfront/internal/etag"
 )
 
 var ctx = context.Background()
@@ -403,9 +405,9 @@ func TestAll(t *testing.T) {
 func TestETagsAndIDs(t *testing.T) {
 	seen := map[string]bool{}
 	for v := int64(1); v <= 5000; v++ {
-		e := etag(v)
-		if !validIfMatch(e) || e[0] != 'E' || len(e) < 13 || len(e) > 14 || seen[e] {
-			t.Fatalf("etag(%d) = %q (duplicate %v)", v, e, seen[e])
+		e := etag.ForVersion(v)
+		if !etag.WellFormed(e) || e[0] != 'E' || len(e) < 13 || len(e) > 14 || seen[e] {
+			t.Fatalf("etag.ForVersion(%d) = %q (duplicate %v)", v, e, seen[e])
 		}
 		seen[e] = true
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/dnsname"
 )
 
 // Limits are CloudFront's default quotas (Developer Guide, "Quotas"). Zero fields take
@@ -112,28 +113,13 @@ func validateAliases(aliases []string, edgeDomain string, lim Limits) error {
 	return nil
 }
 
-// validHostName checks a DNS name: dot-separated labels of letters, digits and '-', at
-// most 253 characters. allowIP also accepts a dotted IPv4 address.
+// validHostName checks a DNS name (dnsname.Valid); allowIP also accepts a dotted IPv4
+// address.
 func validHostName(h string, allowIP bool) bool {
 	if allowIP && net.ParseIP(h).To4() != nil && strings.Count(h, ".") == 3 {
 		return true
 	}
-	h = strings.TrimSuffix(h, ".")
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
+	return dnsname.Valid(h)
 }
 
 func validateDefaultRootObject(o string) error {

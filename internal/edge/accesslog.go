@@ -19,7 +19,7 @@ func (x *exchange) accessLog() {
 	if x.dist != nil {
 		dist = x.dist.id
 	}
-	status := x.w.status
+	status := x.w.Status
 	if status == 0 && x.result == "" {
 		status = 499 // the viewer went away before an answer; nothing was written
 	}
@@ -33,7 +33,7 @@ func (x *exchange) accessLog() {
 		slog.String("cs-uri-stem", x.path),
 		slog.String("cs-uri-query", x.r.URL.RawQuery),
 		slog.Int("sc-status", status),
-		slog.Int64("sc-bytes", x.w.bytes),
+		slog.Int64("sc-bytes", x.w.Bytes),
 		slog.String("x-edge-result-type", x.result),
 		slog.String("x-edge-response-result-type", x.result),
 		slog.String("x-edge-detailed-result-type", x.detailed),

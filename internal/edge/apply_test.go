@@ -194,3 +194,47 @@ func TestRequestPath(t *testing.T) {
 		t.Error("* is not a path")
 	}
 }
+
+// The viewer-response result is built in the viewer's (empty) header map; names that differ
+// only in case add up under one Title-Case name, and no value overwrites its neighbour.
+func TestApplyResponseIntoViewerMap(t *testing.T) {
+	origHeader := http.Header{"Content-Type": {"text/html"}, "Connection": {"x"}}
+	in := originResponse(200, "OK", origHeader)
+	out := &runtime.Response{StatusCode: 200,
+		Headers: runtime.Values{
+			{Name: "x-a", Value: runtime.Value{Value: "1"}},
+			{Name: "X-A", Value: runtime.Value{Value: "2", MultiValue: []runtime.MultiValueItem{{Value: "2"}, {Value: "3"}}}},
+			{Name: "x-b", Value: runtime.Value{Value: "4"}},
+		}}
+	dst := http.Header{}
+	resp := &forward.Response{StatusCode: 200, Header: origHeader}
+	if err := applyResponseTo(resp, in, out, dst); err != nil {
+		t.Fatal(err)
+	}
+	if !sameMap(resp.Header, dst) {
+		t.Error("an empty viewer map was not used")
+	}
+	if got := strings.Join(dst["X-A"], ","); got != "1,2,3" || strings.Join(dst["X-B"], ",") != "4" {
+		t.Errorf("X-A %q, X-B %q", got, dst["X-B"])
+	}
+	if dst["Content-Type"] != nil || dst["Connection"][0] != "x" {
+		t.Errorf("header %v", dst)
+	}
+
+	// A viewer map that already holds fields is left alone: the result goes to a new map.
+	busy := http.Header{"X-Middleware": {"m"}}
+	resp = &forward.Response{StatusCode: 200, Header: origHeader}
+	if err := applyResponseTo(resp, in, out, busy); err != nil {
+		t.Fatal(err)
+	}
+	if sameMap(resp.Header, busy) || len(busy) != 1 || strings.Join(resp.Header["X-A"], ",") != "1,2,3" {
+		t.Errorf("busy map %v, result %v", busy, resp.Header)
+	}
+}
+
+func sameMap(a, b http.Header) bool {
+	a["X-Probe"] = nil
+	_, ok := b["X-Probe"]
+	delete(a, "X-Probe")
+	return ok
+}

@@ -71,20 +71,20 @@ type Options struct {
 
 // Edge is the viewer-facing proxy. It is an http.Handler, safe for concurrent use.
 type Edge struct {
-	opts     Options
-	engine   *runtime.Engine
-	fwd      *forward.Forwarder
-	ownFwd   bool
-	log      *slog.Logger
-	via      string // this edge's Via entry after the protocol version
-	pop      string
+	opts   Options
+	engine *runtime.Engine
+	fwd    *forward.Forwarder
+	ownFwd bool
+	log    *slog.Logger
+	via    string // this edge's Via entry after the protocol version
+	pop    string
 	// Header values every response carries, built once (shared by all responses: never
 	// changed in place; their cap is their length, so an append copies).
 	popValue  []string // X-Amz-Cf-Pop
 	missValue []string // X-Cache of origin responses
-	logs     *FunctionLogs
-	perFn    int
-	throttle time.Duration
+	logs      *FunctionLogs
+	perFn     int
+	throttle  time.Duration
 
 	snap atomic.Pointer[snapshot]
 

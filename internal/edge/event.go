@@ -22,7 +22,7 @@ func viewerRequest(r *http.Request, rawPath string) *runtime.Request {
 	}
 	req.RawQueryString = r.URL.RawQuery
 	req.HasQuery = r.URL.RawQuery != "" || r.URL.ForceQuery
-	req.Querystring = queryValues(req.RawQueryString)
+	req.Querystring = runtime.ParseQuery(req.RawQueryString)
 	return req
 }
 
@@ -104,23 +104,6 @@ func setCookieValues(lines []string) runtime.Values {
 			continue
 		}
 		vs.Add(name, toUTF8(strings.Trim(value, " \t")), toUTF8(strings.Trim(attrs, " \t")))
-	}
-	return vs
-}
-
-// queryValues splits a raw query into parameters without decoding them (spec §9.2): a
-// parameter without "=" has the value "", repeats fold into multiValue, empty segments are
-// skipped.
-func queryValues(raw string) runtime.Values {
-	var vs runtime.Values
-	for raw != "" {
-		var part string
-		part, raw, _ = strings.Cut(raw, "&")
-		if part == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(part, "=")
-		vs.Add(name, value, "")
 	}
 	return vs
 }

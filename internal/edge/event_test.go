@@ -19,23 +19,6 @@ func vals(pairs ...string) runtime.Values {
 	return vs
 }
 
-func TestQueryValuesKeepRawValues(t *testing.T) {
-	got := queryValues("a=1%202&flag&a=x+y&&b=&=v&c=d=e")
-	want := runtime.Values{
-		{Name: "a", Value: runtime.Value{Value: "1%202", MultiValue: []runtime.MultiValueItem{{Value: "1%202"}, {Value: "x+y"}}}},
-		{Name: "flag", Value: runtime.Value{Value: ""}},
-		{Name: "b", Value: runtime.Value{Value: ""}},
-		{Name: "", Value: runtime.Value{Value: "v"}},
-		{Name: "c", Value: runtime.Value{Value: "d=e"}},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %+v\nwant %+v", got, want)
-	}
-	if queryValues("") != nil {
-		t.Fatal("empty query must give no parameters")
-	}
-}
-
 func TestCookieValues(t *testing.T) {
 	got := cookieValues([]string{"a=1; b=x%3Dy;c", " a=2 ;; d= q "})
 	want := runtime.Values{
@@ -153,31 +136,6 @@ func FuzzCookieValues(f *testing.F) {
 					t.Fatalf("value %q", it.Value)
 				}
 			}
-		}
-	})
-}
-
-func FuzzQueryValues(f *testing.F) {
-	for _, s := range []string{"a=1&b", "&&", "=&=", "a=%zz&a=%20", "x=y=z"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		vs := queryValues(s)
-		n := 0
-		for _, fl := range vs {
-			n += len(fl.All())
-			if strings.ContainsRune(fl.Name, '&') || strings.ContainsRune(fl.Name, '=') {
-				t.Fatalf("name %q", fl.Name)
-			}
-		}
-		parts := 0
-		for _, p := range strings.Split(s, "&") {
-			if p != "" {
-				parts++
-			}
-		}
-		if n != parts {
-			t.Fatalf("%q: %d values for %d parameters", s, n, parts)
 		}
 	})
 }

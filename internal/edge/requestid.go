@@ -11,7 +11,7 @@ import (
 // "Request ID" of error pages and the prefix of the function's log lines (spec §9.1, §9.9).
 func newRequestID() string {
 	var b [40]byte
-	rand.Read(b[:]) // never fails (Go ≥ 1.24)
+	rand.Read(b[:])  // never fails (Go ≥ 1.24)
 	var out [56]byte // base64 of 40 bytes; encoding into an array saves EncodeToString's buffer
 	base64.URLEncoding.Encode(out[:], b[:])
 	return string(out[:])

@@ -11,6 +11,7 @@ import (
 	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/edge/forward"
 	"github.com/localfront/localfront/internal/runtime"
+	"github.com/localfront/localfront/internal/statuswriter"
 )
 
 // Result types of CloudFront's access log (x-edge-result-type); the detailed type refines
@@ -28,7 +29,7 @@ const (
 // exchange is one viewer request on its way through the edge.
 type exchange struct {
 	e        *Edge
-	w        countingWriter
+	w        statuswriter.Writer // records the status and bytes for the access log
 	r        *http.Request
 	id       string
 	idValue  [1]string // id as a header value, shared by the origin request and the response
@@ -428,34 +429,3 @@ func clientIP(r *http.Request) string {
 	}
 	return ip
 }
-
-// countingWriter records the status and the bytes written, for the access log.
-type countingWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (c *countingWriter) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
-	}
-	c.ResponseWriter.WriteHeader(code)
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
-	n, err := c.ResponseWriter.Write(p)
-	c.bytes += int64(n)
-	return n, err
-}
-
-func (c *countingWriter) Flush() {
-	if f, ok := c.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -2,13 +2,12 @@ package functions
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/apierror/apierrortest"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
@@ -147,11 +146,5 @@ func wantCode(t testing.TB, err error, code string, status int) {
 		}
 		return
 	}
-	var e *apierror.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error = %v (%T), want *apierror.Error %s", err, err, code)
-	}
-	if e.Code != code || e.Status != status {
-		t.Fatalf("error = %s %d (%s), want %s %d", e.Code, e.Status, e.Message, code, status)
-	}
+	apierrortest.Want(t, err, code, status)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -82,18 +83,7 @@ func (s *Service) Update(ctx context.Context, account, name, ifMatch string, cfg
 	if err := s.validateWrite(ctx, account, cfg, code); err != nil {
 		return Summary{}, apiError(err)
 	}
-	if !validIfMatch(ifMatch) {
-		return Summary{}, apierror.InvalidIfMatchVersion()
-	}
-	var r *record
-	err := s.st.Update(ctx, func(tx store.Tx) error {
-		var err error
-		if r, err = loadRecord(tx, account, name); err != nil {
-			return err
-		}
-		if err := checkIfMatch(ifMatch, r); err != nil {
-			return err
-		}
+	r, err := s.updateRecord(ctx, account, name, ifMatch, func(tx store.Tx, r *record) error {
 		if err := checkFunctionsPerKVS(tx, account, name, cfg); err != nil {
 			return err
 		}
@@ -106,7 +96,7 @@ func (s *Service) Update(ctx context.Context, account, name, ifMatch string, cfg
 		return tx.Put(kindCode, account, codeKey(name, Development), code)
 	})
 	if err != nil {
-		return Summary{}, apiError(err)
+		return Summary{}, err
 	}
 	// A new DEVELOPMENT version is never published yet, so no association lookup is needed.
 	return r.summary(account, Development, StatusUnpublished), nil
@@ -117,7 +107,8 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 	if err := validateName(name); err != nil {
 		return err
 	}
-	if !validIfMatch(ifMatch) {
+	// Also checked by updateRecord, but here before the association lookup.
+	if !etag.WellFormed(ifMatch) {
 		return apierror.InvalidIfMatchVersion()
 	}
 	// A checker that reads the store itself must not run inside our transaction (the
@@ -132,14 +123,7 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 			return apierror.FunctionInUse(name)
 		}
 	}
-	err := s.st.Update(ctx, func(tx store.Tx) error {
-		r, err := loadRecord(tx, account, name)
-		if err != nil {
-			return err
-		}
-		if err := checkIfMatch(ifMatch, r); err != nil {
-			return err
-		}
+	_, err := s.updateRecord(ctx, account, name, ifMatch, func(tx store.Tx, _ *record) error {
 		if txChecker != nil {
 			inUse, err := txChecker.FunctionInUseTx(tx, account, FunctionARN(account, name))
 			if err != nil {
@@ -156,7 +140,7 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 		}
 		return tx.Delete(kindFunction, account, name)
 	})
-	return apiError(err)
+	return err
 }
 
 // Publish is PublishFunction: copies the DEVELOPMENT code and config to LIVE, which takes
@@ -169,18 +153,7 @@ func (s *Service) Publish(ctx context.Context, account, name, ifMatch string) (S
 	if err := validateName(name); err != nil {
 		return Summary{}, err
 	}
-	if !validIfMatch(ifMatch) {
-		return Summary{}, apierror.InvalidIfMatchVersion()
-	}
-	var r *record
-	err := s.st.Update(ctx, func(tx store.Tx) error {
-		var err error
-		if r, err = loadRecord(tx, account, name); err != nil {
-			return err
-		}
-		if err := checkIfMatch(ifMatch, r); err != nil {
-			return err
-		}
+	r, err := s.updateRecord(ctx, account, name, ifMatch, func(tx store.Tx, r *record) error {
 		if r.published() {
 			return apierror.PreconditionFailed()
 		}
@@ -205,11 +178,33 @@ func (s *Service) Publish(ctx context.Context, account, name, ifMatch string) (S
 		return tx.Put(kindCode, account, codeKey(name, Live), code)
 	})
 	if err != nil {
-		return Summary{}, apiError(err)
+		return Summary{}, err
 	}
 	status, err := s.status(ctx, account, r)
 	if err != nil {
 		return Summary{}, apiError(err)
 	}
 	return r.summary(account, Live, status), nil
+}
+
+// updateRecord is the conditional write that Update, Delete and Publish share: in one
+// transaction it loads the function, checks If-Match against its DEVELOPMENT ETag (spec
+// §1.5) and lets change modify it. A malformed If-Match fails before the transaction.
+// It returns the record as change left it, and errors as *apierror.Error.
+func (s *Service) updateRecord(ctx context.Context, account, name, ifMatch string, change func(tx store.Tx, r *record) error) (*record, error) {
+	if !etag.WellFormed(ifMatch) {
+		return nil, apierror.InvalidIfMatchVersion()
+	}
+	var r *record
+	err := s.st.Update(ctx, func(tx store.Tx) error {
+		var err error
+		if r, err = loadRecord(tx, account, name); err != nil {
+			return err
+		}
+		if err := checkIfMatch(ifMatch, r); err != nil {
+			return err
+		}
+		return change(tx, r)
+	})
+	return r, apiError(err)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -80,7 +81,7 @@ func (r *record) summary(account string, s Stage, status string) Summary {
 		Stage:            s,
 		CreatedTime:      st.Created,
 		LastModifiedTime: st.Modified,
-		ETag:             ETagForVersion(st.Version),
+		ETag:             etag.ForVersion(st.Version),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/store"
 )
 
@@ -86,10 +87,10 @@ func apiError(err error) error {
 // checkIfMatch enforces the conditional-write rules (spec §1.5) against the current
 // DEVELOPMENT ETag.
 func checkIfMatch(ifMatch string, r *record) error {
-	if !validIfMatch(ifMatch) {
+	if !etag.WellFormed(ifMatch) {
 		return apierror.InvalidIfMatchVersion()
 	}
-	if ifMatch != ETagForVersion(r.Dev.Version) {
+	if ifMatch != etag.ForVersion(r.Dev.Version) {
 		return apierror.PreconditionFailed()
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/etag"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store"
 )
@@ -24,7 +25,7 @@ func (s *Service) Test(ctx context.Context, account, name, ifMatch string, in Te
 	if err != nil {
 		return TestResult{}, err
 	}
-	if !validIfMatch(ifMatch) {
+	if !etag.WellFormed(ifMatch) {
 		return TestResult{}, apierror.InvalidIfMatchVersion()
 	}
 	if len(in.Event) > maxEventObjectSize {
@@ -44,7 +45,7 @@ func (s *Service) Test(ctx context.Context, account, name, ifMatch string, in Te
 		if st == nil {
 			return apierror.NoSuchFunctionExists(name)
 		}
-		if err := checkIfMatch(ifMatch, r); err != nil && ifMatch != ETagForVersion(st.Version) {
+		if err := checkIfMatch(ifMatch, r); err != nil && ifMatch != etag.ForVersion(st.Version) {
 			return err
 		}
 		code, err = loadCode(tx, account, name, stage)

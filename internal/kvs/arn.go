@@ -3,6 +3,8 @@ package kvs
 import (
 	"errors"
 	"strings"
+
+	"github.com/localfront/localfront/internal/accountid"
 )
 
 const arnResourcePrefix = "key-value-store/"
@@ -23,7 +25,7 @@ func ParseARN(arn string) (account, id string, err error) {
 		return "", "", errBadARN
 	}
 	account = parts[4]
-	if !isAccountID(account) || !strings.HasPrefix(parts[5], arnResourcePrefix) {
+	if !accountid.Valid(account) || !strings.HasPrefix(parts[5], arnResourcePrefix) {
 		return "", "", errBadARN
 	}
 	id = parts[5][len(arnResourcePrefix):]
@@ -31,18 +33,6 @@ func ParseARN(arn string) (account, id string, err error) {
 		return "", "", errBadARN
 	}
 	return account, id, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // isStoreID accepts our UUIDs and the documentation's placeholder ids such as

@@ -3,6 +3,8 @@ package kvs
 import (
 	"strings"
 	"testing"
+
+	"github.com/localfront/localfront/internal/accountid"
 )
 
 func TestParseARN(t *testing.T) {
@@ -33,7 +35,7 @@ func FuzzParseARN(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !isAccountID(acct) || !isStoreID(id) || !strings.HasSuffix(arn, ":"+acct+":key-value-store/"+id) {
+		if !accountid.Valid(acct) || !isStoreID(id) || !strings.HasSuffix(arn, ":"+acct+":key-value-store/"+id) {
 			t.Fatalf("%q parsed to %q %q", arn, acct, id)
 		}
 		if strings.HasPrefix(arn, "arn:aws:") && FormatARN(acct, id) != arn {

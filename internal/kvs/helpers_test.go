@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/apierror/apierrortest"
 	"github.com/localfront/localfront/internal/store"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
@@ -73,16 +74,7 @@ func mustCreate(t testing.TB, s *Service, name string) Store {
 }
 
 // wantCode fails unless err is an *apierror.Error with code and its model status.
-func wantCode(t testing.TB, err error, code string, status int) {
-	t.Helper()
-	e := apierror.As(err)
-	if e == nil {
-		t.Fatalf("got error %v, want %s", err, code)
-	}
-	if e.Code != code || e.Status != status {
-		t.Fatalf("got %s %d (%q), want %s %d", e.Code, e.Status, e.Message, code, status)
-	}
-}
+var wantCode = apierrortest.Want
 
 func noErr(t testing.TB, err error) {
 	t.Helper()

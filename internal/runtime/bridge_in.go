@@ -351,10 +351,10 @@ func (b *bridge) valuesJS(src Values, cookies bool) goja.Value {
 }
 
 // record appends an overlay entry. The first one makes room for a few more: functions that
-// touch a collection usually set several names (security headers set six).
+// touch a collection usually read or set several names.
 func (v *valuesObject) record(e overlayEntry) {
 	if v.overlay == nil {
-		v.overlay = make([]overlayEntry, 0, 8)
+		v.overlay = make([]overlayEntry, 0, 4)
 	}
 	v.overlay = append(v.overlay, e)
 }

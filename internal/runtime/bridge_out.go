@@ -121,7 +121,7 @@ func (b *bridge) readRequest(src requestSource) (*Request, error) {
 			if len(s) > 0 && s[0] == '?' {
 				s = s[1:]
 			}
-			r.Querystring, r.RawQueryString, r.HasQuery = parseQuery(s), s, s != ""
+			r.Querystring, r.RawQueryString, r.HasQuery = ParseQuery(s), s, s != ""
 			break
 		}
 		vs, changed, err := b.readValues(v, "request.querystring", false)

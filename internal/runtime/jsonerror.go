@@ -186,27 +186,7 @@ func (p *jsonLocator) object() {
 		}
 		p.i++
 		p.value()
-		if p.err != "" {
-			return
-		}
-		p.ws()
-		if p.eof() {
-			return
-		}
-		switch p.s[p.i] {
-		case '}':
-			p.i++
-			return
-		case ',':
-			comma := p.i
-			p.i++
-			p.ws()
-			if p.i < len(p.s) && p.s[p.i] == '}' {
-				p.fail("Trailing comma", comma)
-				return
-			}
-		default:
-			p.fail("Unexpected token", p.i)
+		if p.err != "" || p.afterItem('}') {
 			return
 		}
 	}
@@ -221,28 +201,35 @@ func (p *jsonLocator) array() {
 	}
 	for {
 		p.value()
-		if p.err != "" {
+		if p.err != "" || p.afterItem(']') {
 			return
 		}
+	}
+}
+
+// afterItem reads what follows an object member or array element: the closing bracket,
+// or a comma that is not trailing. It reports whether the container has ended, by its
+// bracket or by an error.
+func (p *jsonLocator) afterItem(closing byte) (ended bool) {
+	p.ws()
+	if p.eof() {
+		return true
+	}
+	switch p.s[p.i] {
+	case closing:
+		p.i++
+		return true
+	case ',':
+		comma := p.i
+		p.i++
 		p.ws()
-		if p.eof() {
-			return
+		if p.i < len(p.s) && p.s[p.i] == closing {
+			p.fail("Trailing comma", comma)
+			return true
 		}
-		switch p.s[p.i] {
-		case ']':
-			p.i++
-			return
-		case ',':
-			comma := p.i
-			p.i++
-			p.ws()
-			if p.i < len(p.s) && p.s[p.i] == ']' {
-				p.fail("Trailing comma", comma)
-				return
-			}
-		default:
-			p.fail("Unexpected token", p.i)
-			return
-		}
+		return false
+	default:
+		p.fail("Unexpected token", p.i)
+		return true
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/localfront/localfront/internal/dnsname"
 )
 
 // The origin-modification helpers of cloudfront-js-2.0 (spec §10.5): cf.updateRequestOrigin,
@@ -289,18 +291,7 @@ func validOriginHost(h string) bool {
 	if ip := net.ParseIP(h); ip != nil {
 		return ip.To4() != nil
 	}
-	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
+	return dnsname.Valid(h)
 }
 
 // validCustomOriginHeader applies the custom-header rules: lower-case token names, no header

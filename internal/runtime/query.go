@@ -4,9 +4,11 @@ import "strings"
 
 // Query strings stay as the viewer sent them: values are not percent-decoded (spec §9.2).
 
-// parseQuery splits a raw query (without "?") into ordered values; a parameter without "="
-// gets the value "", repeated names fold into multiValue, empty segments are skipped.
-func parseQuery(raw string) Values {
+// ParseQuery splits a raw query (without "?") into ordered values; a parameter without "="
+// gets the value "", repeated names fold into multiValue, empty segments are skipped. The
+// edge builds event.request.querystring with it, and a function's rawQueryString change is
+// read back with it.
+func ParseQuery(raw string) Values {
 	var vs Values
 	for raw != "" {
 		var part string

@@ -172,32 +172,19 @@ func isIdentifier(e ast.Expression) bool {
 
 // sharesObject reports whether evaluating e yields a shared object or a member of one.
 func sharesObject(e ast.Expression, roots map[string]bool) bool {
-	for {
-		switch x := e.(type) {
-		case *ast.Identifier:
-			return roots[x.Name.String()]
-		case *ast.DotExpression:
-			if prototypeNames[x.Identifier.Name.String()] {
-				return true
-			}
-			e = x.Left
-		case *ast.BracketExpression:
-			if isPrototypeMember(x) {
-				return true
-			}
-			e = x.Left
-		case *ast.CallExpression:
-			id, ok := x.Callee.(*ast.Identifier)
-			return ok && id.Name == "require"
-		default:
-			return false
-		}
+	root, viaPrototype, _ := memberChain(e)
+	if viaPrototype {
+		return true
 	}
-}
-
-func isPrototypeMember(x *ast.BracketExpression) bool {
-	s, ok := x.Member.(*ast.StringLiteral)
-	return ok && prototypeNames[s.Value.String()]
+	switch x := root.(type) {
+	case *ast.Identifier:
+		return roots[x.Name.String()]
+	case *ast.CallExpression:
+		id, ok := x.Callee.(*ast.Identifier)
+		return ok && id.Name == "require"
+	default:
+		return false
+	}
 }
 
 // mutatesShared reports whether writing to the member expression target may change a shared
@@ -205,30 +192,42 @@ func isPrototypeMember(x *ast.BracketExpression) bool {
 // goes through a prototype, __proto__ or constructor property, or through a computed member
 // below the written one (`o[k].x = 1`, `o[k][j] = 1`: o[k] may be a prototype).
 func mutatesShared(target ast.Expression, roots map[string]bool) bool {
-	e := target
-	for written := true; ; written = false {
-		if b, ok := e.(*ast.BracketExpression); ok && !written && !isLiteralKey(b.Member) {
-			return true
-		}
+	root, viaPrototype, computedBelow := memberChain(target)
+	if viaPrototype || computedBelow {
+		return true
+	}
+	switch x := root.(type) {
+	case *ast.Identifier:
+		return roots[x.Name.String()]
+	case *ast.ThisExpression:
+		return false
+	default:
+		return true
+	}
+}
+
+// memberChain follows a member chain (o.a[k].b) from e down to the expression it starts
+// at, the root. viaPrototype reports a prototype, __proto__ or constructor property on the
+// way; computedBelow a computed member with a non-literal key other than e itself.
+func memberChain(e ast.Expression) (root ast.Expression, viaPrototype, computedBelow bool) {
+	for outermost := true; ; outermost = false {
 		switch x := e.(type) {
 		case *ast.DotExpression:
-			if prototypeNames[x.Identifier.Name.String()] {
-				return true
-			}
+			viaPrototype = viaPrototype || prototypeNames[x.Identifier.Name.String()]
 			e = x.Left
 		case *ast.BracketExpression:
-			if isPrototypeMember(x) {
-				return true
-			}
+			viaPrototype = viaPrototype || isPrototypeMember(x)
+			computedBelow = computedBelow || !outermost && !isLiteralKey(x.Member)
 			e = x.Left
-		case *ast.Identifier:
-			return roots[x.Name.String()]
-		case *ast.ThisExpression:
-			return false
 		default:
-			return true
+			return e, viaPrototype, computedBelow
 		}
 	}
+}
+
+func isPrototypeMember(x *ast.BracketExpression) bool {
+	s, ok := x.Member.(*ast.StringLiteral)
+	return ok && prototypeNames[s.Value.String()]
 }
 
 // isValueUse reports whether the expression id (a name or a member expression) is used as a

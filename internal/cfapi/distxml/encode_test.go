@@ -4,43 +4,12 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/localfront/localfront/internal/cfapi/distxml/distxmltest"
 	"github.com/localfront/localfront/internal/distributions"
 )
 
-// fieldsConfig is a config built in code (no Raw) that uses every modeled field.
-func fieldsConfig() distributions.Config {
-	behavior := func(pattern, origin string) distributions.Behavior {
-		return distributions.Behavior{
-			PathPattern: pattern, TargetOriginID: origin, ViewerProtocolPolicy: "allow-all",
-			AllowedMethods: []string{"GET", "HEAD", "OPTIONS"}, CachedMethods: []string{"GET", "HEAD"},
-			CachePolicyID: "p",
-		}
-	}
-	def := behavior("", "app")
-	def.Compress = true
-	def.FunctionAssociations = []distributions.FunctionAssociation{{FunctionARN: "arn:aws:cloudfront::111122223333:function/f", EventType: "viewer-request"}}
-	api := behavior("/api/*", "group")
-	api.CachePolicyID = ""
-	api.HasForwardedValues = true
-	api.LambdaAssociations = []distributions.LambdaAssociation{{LambdaFunctionARN: "arn:aws:lambda:us-east-1:111122223333:function:l:2", EventType: "origin-response", IncludeBody: false}}
-	return distributions.Config{
-		CallerReference: "code", Aliases: []string{"a.example.com"}, Comment: "built <in> code", Enabled: true,
-		DefaultRootObject: "index.html",
-		Origins: []distributions.Origin{
-			{ID: "app", DomainName: "127.0.0.1", OriginPath: "/p", ConnectionAttempts: 1, ConnectionTimeout: 2,
-				CustomHeaders: []distributions.Header{{Name: "X-A", Value: "1"}},
-				Custom:        &distributions.CustomOriginConfig{HTTPPort: 8080, HTTPSPort: 8443, ProtocolPolicy: "match-viewer", ReadTimeout: 3, KeepaliveTimeout: 4, SSLProtocols: []string{"TLSv1.2"}}},
-			{ID: "s3", DomainName: "b.s3.amazonaws.com", ConnectionAttempts: 3, ConnectionTimeout: 10, S3: true},
-		},
-		OriginGroups:         []distributions.OriginGroup{{ID: "group", PrimaryOriginID: "app", SecondaryOriginID: "s3", FailoverStatusCodes: []int{500, 404}}},
-		DefaultBehavior:      def,
-		Behaviors:            []distributions.Behavior{api},
-		CustomErrorResponses: []distributions.CustomErrorResponse{{ErrorCode: 404, ResponsePagePath: "/e.html", ResponseCode: "404"}, {ErrorCode: 500}},
-	}
-}
-
 func TestEncodeFromFields(t *testing.T) {
-	cfg := fieldsConfig()
+	cfg := distxmltest.FieldsConfig()
 	doc, err := EncodeConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +39,7 @@ func TestEncodeRejectsCorruptRaw(t *testing.T) {
 }
 
 func TestEncodeEscapesTextFromCode(t *testing.T) {
-	cfg := fieldsConfig()
+	cfg := distxmltest.FieldsConfig()
 	cfg.Comment = "nul\x00 bell\a bad\xff ok é <&> \r\n"
 	doc, err := EncodeConfig(cfg)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/localfront/localfront/internal/apierror"
+	"github.com/localfront/localfront/internal/apierror/apierrortest"
 )
 
 func readFile(t testing.TB, name string) []byte {
@@ -75,14 +75,4 @@ func sameXML(t *testing.T, got, want []byte) {
 	}
 }
 
-func wantAPIError(t *testing.T, err error, code string, status int) *apierror.Error {
-	t.Helper()
-	e := apierror.As(err)
-	if e == nil {
-		t.Fatalf("got error %v, want %s (%d)", err, code, status)
-	}
-	if e.Code != code || e.Status != status {
-		t.Fatalf("got %s (%d) %q, want %s (%d)", e.Code, e.Status, e.Message, code, status)
-	}
-	return e
-}
+var wantAPIError = apierrortest.Want

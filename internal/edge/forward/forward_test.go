@@ -821,3 +821,25 @@ func TestConcurrentRequestsKeepTheirOwnResponses(t *testing.T) {
 		}
 	}
 }
+
+// writeHostHeader writes what hostHeader returns, for every shape of origin.
+func TestWriteHostHeaderMatchesHostHeader(t *testing.T) {
+	for _, o := range []*Origin{
+		{Scheme: "http", Host: "example.com"},
+		{Scheme: "http", Host: "example.com", Port: 80},
+		{Scheme: "http", Host: "example.com", Port: 8080},
+		{Scheme: "https", Host: "example.com", Port: 443},
+		{Scheme: "https", Host: "example.com", Port: 80},
+		{Scheme: "https", Host: "::1", Port: 8443},
+		{Scheme: "http", Host: "::1"},
+		{Scheme: "http", Host: "example.com", Port: 8080, HostHeader: "other.example"},
+	} {
+		var b strings.Builder
+		bw := bufio.NewWriter(&b)
+		writeHostHeader(bw, o)
+		bw.Flush()
+		if b.String() != o.hostHeader() {
+			t.Errorf("%+v: wrote %q, want %q", o, b.String(), o.hostHeader())
+		}
+	}
+}

@@ -14,40 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
 	"github.com/localfront/localfront/internal/cfapi/distxml"
+	"github.com/localfront/localfront/internal/cfapi/distxml/distxmltest"
 	"github.com/localfront/localfront/internal/distributions"
 )
-
-// fieldsConfig is a config built in code (no Raw) that uses every modeled field.
-func fieldsConfig() distributions.Config {
-	behavior := func(pattern, origin string) distributions.Behavior {
-		return distributions.Behavior{
-			PathPattern: pattern, TargetOriginID: origin, ViewerProtocolPolicy: "allow-all",
-			AllowedMethods: []string{"GET", "HEAD", "OPTIONS"}, CachedMethods: []string{"GET", "HEAD"},
-			CachePolicyID: "p",
-		}
-	}
-	def := behavior("", "app")
-	def.Compress = true
-	def.FunctionAssociations = []distributions.FunctionAssociation{{FunctionARN: "arn:aws:cloudfront::111122223333:function/f", EventType: "viewer-request"}}
-	api := behavior("/api/*", "group")
-	api.CachePolicyID = ""
-	api.HasForwardedValues = true
-	api.LambdaAssociations = []distributions.LambdaAssociation{{LambdaFunctionARN: "arn:aws:lambda:us-east-1:111122223333:function:l:2", EventType: "origin-response", IncludeBody: false}}
-	return distributions.Config{
-		CallerReference: "code", Aliases: []string{"a.example.com"}, Comment: "built <in> code", Enabled: true,
-		DefaultRootObject: "index.html",
-		Origins: []distributions.Origin{
-			{ID: "app", DomainName: "127.0.0.1", OriginPath: "/p", ConnectionAttempts: 1, ConnectionTimeout: 2,
-				CustomHeaders: []distributions.Header{{Name: "X-A", Value: "1"}},
-				Custom:        &distributions.CustomOriginConfig{HTTPPort: 8080, HTTPSPort: 8443, ProtocolPolicy: "match-viewer", ReadTimeout: 3, KeepaliveTimeout: 4, SSLProtocols: []string{"TLSv1.2"}}},
-			{ID: "s3", DomainName: "b.s3.amazonaws.com", ConnectionAttempts: 3, ConnectionTimeout: 10, S3: true},
-		},
-		OriginGroups:         []distributions.OriginGroup{{ID: "group", PrimaryOriginID: "app", SecondaryOriginID: "s3", FailoverStatusCodes: []int{500, 404}}},
-		DefaultBehavior:      def,
-		Behaviors:            []distributions.Behavior{api},
-		CustomErrorResponses: []distributions.CustomErrorResponse{{ErrorCode: 404, ResponsePagePath: "/e.html", ResponseCode: "404"}, {ErrorCode: 500}},
-	}
-}
 
 // TestSDKParsesRenderedDocuments serves canned documents rendered from configs built in
 // code and checks what the SDK makes of them.
@@ -56,7 +25,7 @@ func TestSDKParsesRenderedDocuments(t *testing.T) {
 	d := distributions.Distribution{
 		ID: "E1U5RQF7T870K0", ARN: "arn:aws:cloudfront::111122223333:distribution/E1U5RQF7T870K0",
 		Status: "Deployed", DomainName: "e1u5rqf7t870k0.cloudfront.localhost", LastModifiedTime: modified,
-		ETag: "ETVPDKIKX0DER", Config: fieldsConfig(),
+		ETag: "ETVPDKIKX0DER", Config: distxmltest.FieldsConfig(),
 	}
 	distDoc, err := distxml.EncodeDistribution(d)
 	if err != nil {
