@@ -1,7 +1,6 @@
 package jsenv
 
 import (
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -79,33 +78,9 @@ func decodeUTF8(b []byte, fatal bool) (s string, ok bool) {
 	if utf8.Valid(b) {
 		return string(b), true
 	}
-	var sb strings.Builder
-	sb.Grow(len(b) + 8)
 	var d utf8Decoder
 	d.reset()
-	for i := 0; i < len(b); {
-		cp, again := d.push(b[i])
-		if !again {
-			i++
-		}
-		switch cp {
-		case decContinue:
-			continue
-		case decError:
-			if fatal {
-				return "", false
-			}
-			cp = utf8.RuneError
-		}
-		sb.WriteRune(cp)
-	}
-	if d.pending() {
-		if fatal {
-			return "", false
-		}
-		sb.WriteRune(utf8.RuneError)
-	}
-	return sb.String(), true
+	return decodeStream(&d, b, true, fatal)
 }
 
 // units returns the UTF-16 code units of a JS string.
