@@ -26,6 +26,9 @@ type Program struct {
 	code    *goja.Program // evaluates to the wrapper function (wrap.go)
 	imports []importBinding
 	shared  bool // may change shared objects: never run on a reused VM (shared.go)
+	// stateless: the top level holds nothing a run could change, so a pooled VM makes its
+	// bindings once and reuses them (stateless.go)
+	stateless bool
 }
 
 // CompileError is a function's code that CloudFront would refuse to run: a syntax error, a
@@ -129,7 +132,7 @@ func Compile(name string, code []byte, runtimeName string) (*Program, error) {
 	}
 	return &Program{
 		Name: name, Runtime: runtimeName, version: v, code: compiled, imports: imports,
-		shared: touchesShared(prg, imports),
+		shared: touchesShared(prg, imports), stateless: statelessTopLevel(prg, imports),
 	}, nil
 }
 

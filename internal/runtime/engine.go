@@ -244,7 +244,8 @@ func reasonError(r watchReason) *ExecError {
 	}
 }
 
-// invoke runs the top-level code and the handler and reads back what it returned.
+// invoke runs the top-level code (once per VM for a stateless program) and the handler, and
+// reads back what it returned.
 func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Response, xerr *ExecError) {
 	defer func() {
 		// Uncatchable goja errors raised during the read-back (an interrupt in a getter), or a
@@ -258,13 +259,19 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 			xerr = &ExecError{Kind: ErrException, Message: fmt.Sprintf("InternalError: %v", x)}
 		}
 	}()
-	hv, err := st.wrapper(goja.Undefined(), st.imports...)
-	if err != nil {
-		return 0, nil, nil, st.execError(err)
-	}
-	handler, ok := goja.AssertFunction(hv)
-	if !ok {
-		return 0, nil, nil, &ExecError{Kind: ErrException, Message: "TypeError: handler is not a function"}
+	handler := st.handler
+	if handler == nil {
+		hv, err := st.wrapper(goja.Undefined(), st.imports...)
+		if err != nil {
+			return 0, nil, nil, st.execError(err)
+		}
+		var ok bool
+		if handler, ok = goja.AssertFunction(hv); !ok {
+			return 0, nil, nil, &ExecError{Kind: ErrException, Message: "TypeError: handler is not a function"}
+		}
+		if st.prog.stateless {
+			st.handler = handler // its top level holds no state: later runs skip the re-run
+		}
 	}
 	ret, err := handler(goja.Undefined(), b.eventJS())
 	if err != nil {

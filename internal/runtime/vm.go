@@ -11,13 +11,15 @@ import (
 // vmState is one goja VM prepared for one Program: environment set up, console and require
 // installed, the code evaluated to its wrapper function. Between invocations it waits in the
 // engine's idle list; each invocation calls the wrapper afresh (wrap.go), so top-level state
-// does not carry over, and programs that may change shared objects are never given a reused
-// VM (shared.go).
+// does not carry over, unless the program's top level holds no state (stateless.go): then the
+// handler the first run made is called again. Programs that may change shared objects are
+// never given a reused VM (shared.go).
 type vmState struct {
 	vm      *goja.Runtime
 	prog    *Program
 	wrapper goja.Callable
-	imports []goja.Value // arguments of the wrapper: the imported modules
+	imports []goja.Value  // arguments of the wrapper: the imported modules
+	handler goja.Callable // a stateless program's handler, made by the first run (stateless.go)
 
 	now     time.Time // Date's clock, frozen for the invocation (spec §10.3)
 	rng     rand.PCG  // Math.random, seeded from the invocation time

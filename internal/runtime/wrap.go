@@ -14,7 +14,8 @@ import (
 // request runs the top-level code afresh in its own scope, as CloudFront starts each request
 // from a clean copy of the function (spec §10.7). Top-level let/const, which a re-run script
 // would redeclare, are simply locals of the call. The nodes keep their source positions, so
-// errors and stack traces point at the user's lines and columns.
+// errors and stack traces point at the user's lines and columns. A program whose top level
+// holds no state calls the wrapper once per VM instead (stateless.go).
 func wrapProgram(prg *ast.Program, src string, imports []importBinding) *ast.Program {
 	base := prg.File.Base()
 	end := file.Idx(base + len(src))
