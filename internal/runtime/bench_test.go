@@ -5,51 +5,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/localfront/localfront/internal/benchfuncs"
 )
 
-const benchURLRewrite = `function handler(event) {
-    var request = event.request;
-    var uri = request.uri;
-    if (uri.endsWith('/')) {
-        request.uri += 'index.html';
-    } else if (!uri.includes('.')) {
-        request.uri += '/index.html';
-    }
-    return request;
-}`
-
-const benchSecurityHeaders = `function handler(event) {
-    var response = event.response;
-    var headers = response.headers;
-    headers['strict-transport-security'] = { value: 'max-age=63072000; includeSubdomains; preload'};
-    headers['content-security-policy'] = { value: "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"};
-    headers['x-content-type-options'] = { value: 'nosniff'};
-    headers['x-frame-options'] = {value: 'DENY'};
-    headers['x-xss-protection'] = {value: '1; mode=block'};
-    headers['referrer-policy'] = {value: 'same-origin'};
-    return response;
-}`
-
-const benchCookieHMAC = `var crypto = require('crypto');
-var secret = 'a-very-secret-key';
-function handler(event) {
-    var request = event.request;
-    var session = request.cookies.session;
-    var lang = request.querystring.lang;
-    if (!session) {
-        return { statusCode: 401, statusDescription: 'Unauthorized' };
-    }
-    var parts = session.value.split('.');
-    var sig = crypto.createHmac('sha256', secret).update(parts[0]).digest('hex');
-    if (sig !== parts[1]) {
-        return { statusCode: 403, statusDescription: 'Forbidden' };
-    }
-    request.headers['x-user'] = { value: parts[0] };
-    if (lang) {
-        request.headers['accept-language'] = { value: lang.value };
-    }
-    return request;
-}`
+// The benchmarked programs (shared with the edge's benchmarks and bench/edge).
+const (
+	benchURLRewrite      = benchfuncs.AppendIndex
+	benchSecurityHeaders = benchfuncs.SecurityHeaders
+	benchCookieHMAC      = benchfuncs.CookieHMAC
+)
 
 func benchEvent() *Event {
 	return &Event{

@@ -16,29 +16,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/localfront/localfront/internal/benchfuncs"
 )
 
-const rewrite = `function handler(event) {
-    var request = event.request;
-    var uri = request.uri;
-    if (uri.endsWith('/')) {
-        request.uri += 'index.html';
-    } else if (!uri.includes('.')) {
-        request.uri += '/index.html';
-    }
-    return request;
-}`
+const rewrite = benchfuncs.AppendIndex
 
-const securityHeaders = `function handler(event) {
-    var headers = event.response.headers;
-    headers['strict-transport-security'] = {value: 'max-age=63072000; includeSubdomains; preload'};
-    headers['content-security-policy'] = {value: "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"};
-    headers['x-content-type-options'] = {value: 'nosniff'};
-    headers['x-frame-options'] = {value: 'DENY'};
-    headers['x-xss-protection'] = {value: '1; mode=block'};
-    headers['referrer-policy'] = {value: 'same-origin'};
-    return event.response;
-}`
+const securityHeaders = benchfuncs.SecurityHeaders
 
 func main() {
 	api := flag.String("api", "http://127.0.0.1:8080", "LocalFront API endpoint")
