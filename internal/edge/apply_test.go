@@ -169,10 +169,14 @@ func TestTitleCaseAndEscapes(t *testing.T) {
 			t.Errorf("escapePath(%q) = %q", in, got)
 		}
 	}
-	for in, want := range map[string]string{"Example.COM:8080": "example.com", "a.b.": "a.b", "[::1]:80": "::1", "[::1]": "::1", "plain": "plain"} {
+	for in, want := range map[string]string{"Example.COM:8080": "example.com", "a.b.": "a.b", "[::1]:80": "::1", "[::1]": "::1", "plain": "plain", "D.Example.": "d.example", "a.b.:443": "a.b", "a:b:c": "a:b:c", "[x]": "x"} {
 		if got := hostOnly(in); got != want {
 			t.Errorf("hostOnly(%q) = %q", in, got)
 		}
+	}
+	// The common case, a lower-case host name without port, costs no allocation.
+	if n := testing.AllocsPerRun(100, func() { hostOnly("d111111abcdef8.cloudfront.net") }); n != 0 {
+		t.Errorf("hostOnly of a plain host name: %v allocations", n)
 	}
 }
 

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -73,8 +74,8 @@ func BenchmarkEdgeBoth(b *testing.B)            { benchEdge(b, appendIndex, secu
 
 // The edge handler alone (the origin is still a loopback server): what one request costs
 // the edge, without the client's share.
-func benchHandler(b *testing.B, vreq, vresp string) {
-	f := newFixture(b)
+func benchHandler(b *testing.B, vreq, vresp string, fo ...fixtureOptions) {
+	f := newFixture(b, fo...)
 	f.origin.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("0123456789012345678901234567890123456789012345678901234567890123"))
@@ -102,6 +103,12 @@ func benchHandler(b *testing.B, vreq, vresp string) {
 	}
 }
 
-func BenchmarkHandlerNoFunction(b *testing.B)      { benchHandler(b, "", "") }
+func BenchmarkHandlerNoFunction(b *testing.B) { benchHandler(b, "", "") }
+
+// With the access log on, as `localfront serve` has it by default (info level, text).
+func BenchmarkHandlerNoFunctionAccessLog(b *testing.B) {
+	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	benchHandler(b, "", "", fixtureOptions{edge: Options{Logger: log}})
+}
 func BenchmarkHandlerAppendIndex(b *testing.B)     { benchHandler(b, appendIndex, "") }
 func BenchmarkHandlerSecurityHeaders(b *testing.B) { benchHandler(b, "", securityHeaders) }

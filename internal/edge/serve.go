@@ -1,7 +1,9 @@
 package edge
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -33,7 +35,8 @@ type exchange struct {
 	r        *http.Request
 	id       string
 	idValue  [1]string // id as a header value, shared by the origin request and the response
-	start    time.Time
+	start    time.Time // when the request came in, if logged
+	logged   bool      // the access log line is written
 	dist     *distEntry
 	path     string
 	result   string
@@ -44,7 +47,12 @@ type exchange struct {
 
 // ServeHTTP handles one viewer request (see the package documentation).
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{e: e, r: r, id: newRequestID(), start: time.Now()}
+	x := &exchange{e: e, r: r, id: newRequestID()}
+	if e.log.Enabled(context.Background(), slog.LevelInfo) {
+		// Decided once, so the clock is read only for a request whose access log line
+		// will be written.
+		x.logged, x.start = true, time.Now()
+	}
 	x.idValue[0] = x.id
 	x.w.ResponseWriter = w
 	defer x.accessLog()
@@ -388,9 +396,15 @@ func (x *exchange) edgeHeaders(h http.Header, xcache string, withVia bool) {
 
 // hostOnly returns the lower-case host name of a Host header, without port or final dot.
 func hostOnly(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+	// Only a host with a colon can carry a port: SplitHostPort's "missing port" error would
+	// cost an allocation on every request to a plain host name.
+	hasPort := false
+	if strings.IndexByte(host, ':') >= 0 {
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host, hasPort = h, true
+		}
+	}
+	if !hasPort && strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
 	}
 	host = strings.TrimSuffix(host, ".")
