@@ -6,30 +6,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/localfront/localfront/internal/benchfuncs"
 )
 
 // Edge round trips through a loopback listener to a loopback origin, per request: the
 // client, the edge and the origin share the machine, so the figures compare cases rather than
 // measure the edge alone (bench/edge/run.sh does that with pinned CPUs).
 
-const securityHeaders = `function handler(event) {
-	var h = event.response.headers;
-	h['strict-transport-security'] = {value: 'max-age=63072000; includeSubdomains; preload'};
-	h['content-security-policy'] = {value: "default-src 'none'; img-src 'self'; script-src 'self'"};
-	h['x-content-type-options'] = {value: 'nosniff'};
-	h['x-frame-options'] = {value: 'DENY'};
-	h['x-xss-protection'] = {value: '1; mode=block'};
-	h['referrer-policy'] = {value: 'same-origin'};
-	return event.response;
-}`
-
-const appendIndex = `function handler(event) {
-	var request = event.request;
-	var uri = request.uri;
-	if (uri.endsWith('/')) { request.uri += 'index.html'; }
-	else if (!uri.includes('.')) { request.uri += '/index.html'; }
-	return request;
-}`
+// The benchmarked programs, shared with the runtime benchmarks and bench/edge.
+const (
+	securityHeaders = benchfuncs.SecurityHeaders
+	appendIndex     = benchfuncs.AppendIndex
+)
 
 func benchEdge(b *testing.B, vreq, vresp string) {
 	f := newFixture(b)
