@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/functions"
 	"github.com/localfront/localfront/internal/runtime"
@@ -28,15 +27,7 @@ const testAccount = "111122223333"
 type liveResolver struct{ fns *functions.Service }
 
 func (l *liveResolver) LiveFunctionExists(ctx context.Context, account, arn string) (bool, error) {
-	acct, name, ok := functions.ParseFunctionARN(arn)
-	if !ok || acct != account {
-		return false, nil
-	}
-	_, err := l.fns.Describe(ctx, account, name, functions.Live)
-	if e := apierror.As(err); e != nil && e.Code == "NoSuchFunctionExists" {
-		return false, nil
-	}
-	return err == nil, err
+	return l.fns.LiveFunctionExists(ctx, account, arn)
 }
 
 // fixture is the services, an edge on a loopback listener and an origin that reports what it

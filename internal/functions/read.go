@@ -190,3 +190,17 @@ func (s *Service) KeyValueStoreInUse(ctx context.Context, account, kvsARN string
 	})
 	return inUse, apiError(err)
 }
+
+// LiveFunctionExists reports whether arn names a function of account that has a LIVE stage:
+// what a distribution may associate (spec §11).
+func (s *Service) LiveFunctionExists(ctx context.Context, account, arn string) (bool, error) {
+	acct, name, ok := ParseFunctionARN(arn)
+	if !ok || acct != account {
+		return false, nil
+	}
+	_, err := s.Describe(ctx, account, name, Live)
+	if e := apierror.As(err); e != nil && e.Code == "NoSuchFunctionExists" {
+		return false, nil
+	}
+	return err == nil, err
+}

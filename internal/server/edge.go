@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/cfapi"
 	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/edge"
@@ -41,15 +40,7 @@ type edgeWiring struct {
 type liveFunctions struct{ fns *functions.Service }
 
 func (l *liveFunctions) LiveFunctionExists(ctx context.Context, account, arn string) (bool, error) {
-	acct, name, ok := functions.ParseFunctionARN(arn)
-	if !ok || acct != account {
-		return false, nil
-	}
-	_, err := l.fns.Describe(ctx, account, name, functions.Live)
-	if e := apierror.As(err); e != nil && e.Code == "NoSuchFunctionExists" {
-		return false, nil
-	}
-	return err == nil, err
+	return l.fns.LiveFunctionExists(ctx, account, arn)
 }
 
 // associations lets the functions service check associations inside its own delete
