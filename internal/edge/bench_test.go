@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/localfront/localfront/internal/benchfuncs"
+	"github.com/localfront/localfront/internal/distributions"
 )
 
 // Edge round trips through a loopback listener to a loopback origin, per request: the
@@ -20,8 +21,10 @@ const (
 	appendIndex     = benchfuncs.AppendIndex
 )
 
-func benchEdge(b *testing.B, vreq, vresp string) {
-	f := newFixture(b)
+// benchSetup publishes the given viewer-request and viewer-response functions (either may be
+// "") and a distribution using them, in front of an origin with a small fixed answer.
+func benchSetup(b *testing.B, vreq, vresp string, fo ...fixtureOptions) (*fixture, distributions.Distribution) {
+	f := newFixture(b, fo...)
 	f.origin.setHandler(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("0123456789012345678901234567890123456789012345678901234567890123"))
@@ -34,6 +37,11 @@ func benchEdge(b *testing.B, vreq, vresp string) {
 		resp = f.publish("vresp", js2, vresp)
 	}
 	d := f.distribution(req, resp)
+	return f, d
+}
+
+func benchEdge(b *testing.B, vreq, vresp string) {
+	f, d := benchSetup(b, vreq, vresp)
 	r, err := http.NewRequest("GET", f.srv.URL+"/dir/", nil)
 	if err != nil {
 		b.Fatal(err)
@@ -64,19 +72,7 @@ func BenchmarkEdgeBoth(b *testing.B)            { benchEdge(b, appendIndex, secu
 // The edge handler alone (the origin is still a loopback server): what one request costs
 // the edge, without the client's share.
 func benchHandler(b *testing.B, vreq, vresp string, fo ...fixtureOptions) {
-	f := newFixture(b, fo...)
-	f.origin.setHandler(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		w.Write([]byte("0123456789012345678901234567890123456789012345678901234567890123"))
-	})
-	var req, resp string
-	if vreq != "" {
-		req = f.publish("vreq", js2, vreq)
-	}
-	if vresp != "" {
-		resp = f.publish("vresp", js2, vresp)
-	}
-	d := f.distribution(req, resp)
+	f, d := benchSetup(b, vreq, vresp, fo...)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
