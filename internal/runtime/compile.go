@@ -29,6 +29,9 @@ type Program struct {
 	// stateless: the top level holds nothing a run could change, so a pooled VM makes its
 	// bindings once and reuses them (stateless.go)
 	stateless bool
+	// kvsHandles: a stateless program whose top level holds cf.kvs() handles, which are
+	// reused only while the invocation's store is the one they were made for
+	kvsHandles bool
 }
 
 // CompileError is a function's code that CloudFront would refuse to run: a syntax error, a
@@ -130,9 +133,10 @@ func Compile(name string, code []byte, runtimeName string) (*Program, error) {
 		}
 		return nil, &CompileError{Message: "SyntaxError: " + err.Error()}
 	}
+	stateless, kvsHandles := statelessTopLevel(prg, imports)
 	return &Program{
 		Name: name, Runtime: runtimeName, version: v, code: compiled, imports: imports,
-		shared: touchesShared(prg, imports), stateless: statelessTopLevel(prg, imports),
+		shared: touchesShared(prg, imports), stateless: stateless, kvsHandles: kvsHandles,
 	}, nil
 }
 

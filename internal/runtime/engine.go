@@ -260,6 +260,9 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 		}
 	}()
 	handler := st.handler
+	if handler != nil && st.prog.kvsHandles && identityOf(st.kvs) != st.handlerStore {
+		handler = nil // cf.kvs() would check another store now: make the handles again
+	}
 	if handler == nil {
 		hv, err := st.wrapper(goja.Undefined(), st.imports...)
 		if err != nil {
@@ -271,6 +274,7 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 		}
 		if st.prog.stateless {
 			st.handler = handler // its top level holds no state: later runs skip the re-run
+			st.handlerStore = identityOf(st.kvs)
 		}
 	}
 	ret, err := handler(goja.Undefined(), b.eventJS())

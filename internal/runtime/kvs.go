@@ -19,6 +19,20 @@ type KVSReader interface {
 	ID() string // the store id, "" when the snapshot has no store identity
 }
 
+// storeIdentity is what cf.kvs() checks of an invocation's store: whether there is one, and
+// its id.
+type storeIdentity struct {
+	present bool
+	id      string
+}
+
+func identityOf(r KVSReader) storeIdentity {
+	if r == nil {
+		return storeIdentity{}
+	}
+	return storeIdentity{present: true, id: r.ID()}
+}
+
 // Texts of the cf.kvs() failures. CloudFront's own are not published (spec §14 Q10).
 const (
 	msgNoKVS        = "no key value store is associated with this function"

@@ -2,11 +2,13 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
 )
 
@@ -37,7 +39,23 @@ function handler(e) { return {statusCode: 200, headers: {a: {value: a}}, body: S
 		{`if (true) { var x = 1; } function handler(e) { return e.request; }`, false},
 		{`var a = 1; function handler(e) { for (a in e) {} return e.request; }`, false},
 		{`import cf from 'cloudfront'; function handler(e) { cf = null; return e.request; }`, false},
-		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { return e.request; }`, false},
+		// Key value store handles: made once, used only as kvs.get/exists/meta(…).
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { return e.request; }`, true},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); async function handler(e) { if (await kvs.exists('a')) { e.request.uri = await kvs.get('a', {format: 'string'}); } await kvs.meta(); return e.request; }`, true},
+		{`const cf = require('cloudfront'); const kvs = cf.kvs('a1b2'); async function handler(e) { return kvs.get(e.request.uri).then(v => e.request); }`, true},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { kvs.x = 1; return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { kvs['get']('a'); return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { var g = kvs.get; return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { kvs.get.call(kvs, 'a'); return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { return {kvs: kvs}; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { kvs.toString(); return e.request; }`, false},
+		{`import cf from 'cloudfront'; var kvs = cf.kvs(); function handler(e) { kvs = null; return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs(); function handler(e) { var kvs = {}; kvs.x = 1; return e.request; }`, false},
+		{`import cf from 'cloudfront'; const id = 'x'; const kvs = cf.kvs(id); function handler(e) { return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs('a', 'b'); function handler(e) { return e.request; }`, false},
+		{`import qs from 'querystring'; const kvs = qs.kvs(); function handler(e) { return e.request; }`, false},
+		{`const cf = require('crypto'); const kvs = cf.kvs(); function handler(e) { return e.request; }`, false},
+		{`import cf from 'cloudfront'; const kvs = cf.kvs().get('a'); function handler(e) { return e.request; }`, false},
 		// Function objects used as values.
 		{`function handler(e) { handler.c = (handler.c || 0) + 1; return e.request; }`, false},
 		{`function handler(e) { return helper(e); } function helper(e) { helper.x = 1; return e.request; }`, false},
@@ -80,7 +98,7 @@ func TestStatelessDestructuringWrites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", code, err)
 		}
-		if got := statelessTopLevel(prg, nil); got != want {
+		if got, _ := statelessTopLevel(prg, nil); got != want {
 			t.Errorf("%q: stateless=%v, want %v", code, got, want)
 		}
 	}
@@ -257,6 +275,68 @@ func TestStatelessErrorsAreReportedEachRun(t *testing.T) {
 			if !strings.HasPrefix(got, w) || (w == "" && got != "") {
 				t.Errorf("%q run %d: %q, want %q", code, i, got, w)
 			}
+		}
+	}
+}
+
+// Top-level cf.kvs() handles are made once per VM and store, read each invocation's
+// snapshot, and are made again (with cf.kvs()'s checks) when the invocation's store differs.
+func TestStatelessKVSHandles(t *testing.T) {
+	code := `import cf from 'cloudfront';
+const kvs = cf.kvs('store-a');
+async function handler(e) {
+  console.log(await kvs.get('k'));
+  return e.request;
+}`
+	e := NewEngine(Options{MaxConcurrent: 1})
+	p, err := e.Compile("t", []byte(code), RuntimeJS2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.stateless || !p.kvsHandles {
+		t.Fatalf("stateless=%v kvsHandles=%v", p.stateless, p.kvsHandles)
+	}
+	a1 := mapKVS{id: "store-a", keys: map[string]string{"k": "a1"}}
+	a2 := mapKVS{id: "store-a", keys: map[string]string{"k": "a2"}}
+	b := mapKVS{id: "store-b", keys: map[string]string{"k": "b"}}
+	standalone := mapKVS{keys: map[string]string{"k": "file"}} // localfront test --kvs: no id
+	steps := []struct {
+		store KVSReader
+		log   string // the value read, or the error
+		fresh bool   // the handles were made again for this run
+	}{
+		{a1, "a1", true},
+		{a2, "a2", false}, // a newer snapshot of the same store: the same handles
+		{nil, "Error: " + msgNoKVS, true},
+		{b, "Error: " + fmt.Sprintf(msgKVSNotThis, "store-a"), true},
+		{a1, "a1", false}, // the failed runs kept the handles made for store-a
+		{standalone, "file", true},
+		{a2, "a2", true},
+	}
+	for i, s := range steps {
+		// Wrap the pooled handler: if the next run reuses it, the wrapper counts the call.
+		reused := 0
+		if st := e.idle.get(p); st != nil {
+			if h := st.handler; h != nil {
+				st.handler = func(this goja.Value, args ...goja.Value) (goja.Value, error) {
+					reused++
+					return h(this, args...)
+				}
+			}
+			e.idle.put(st)
+		}
+		res := e.Run(context.Background(), p, requestEvent(), Invocation{KVS: s.store})
+		got := ""
+		if res.Err != nil {
+			got = res.Err.Message
+		} else if len(res.Logs) == 1 {
+			got = res.Logs[0]
+		}
+		if got != s.log {
+			t.Errorf("run %d: %q, want %q", i, got, s.log)
+		}
+		if fresh := reused == 0; fresh != s.fresh {
+			t.Errorf("run %d: handles made again = %v, want %v", i, fresh, s.fresh)
 		}
 	}
 }

@@ -20,6 +20,8 @@ type vmState struct {
 	wrapper goja.Callable
 	imports []goja.Value  // arguments of the wrapper: the imported modules
 	handler goja.Callable // a stateless program's handler, made by the first run (stateless.go)
+	// handlerStore is the store the handler's top-level cf.kvs() handles were made for
+	handlerStore storeIdentity
 
 	now     time.Time // Date's clock, frozen for the invocation (spec §10.3)
 	rng     rand.PCG  // Math.random, seeded from the invocation time
