@@ -24,6 +24,7 @@ LOAD_CPU=${LOAD_CPU:-1}
 REQ_PATH=${REQ_PATH:-/dir/}
 BODY_BYTES=${BODY_BYTES:-64}
 NJS_MODULE=${NJS_MODULE:-/usr/lib/nginx/modules/ngx_http_js_module.so}
+ONLY=${ONLY:-}              # space-separated case names to measure (default: every case)
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -91,6 +92,7 @@ start origin "$LOAD_CPU" "$ORIGIN_PORT" "$work/origin" -listen "127.0.0.1:$ORIGI
 CASES=()
 declare -A C_PORT C_PID C_URI C_HDR C_LABEL C_HOST
 add_case() {
+    if [ -n "$ONLY" ] && [[ " $ONLY " != *" $1 "* ]]; then return 0; fi
     CASES+=("$1"); C_PORT[$1]=$2; C_PID[$1]=$3; C_URI[$1]=$4; C_HDR[$1]=$5; C_LABEL[$1]=$6; C_HOST[$1]=${7:-}
 }
 host_args() { # curl/wrk arguments for a case's Host header
@@ -105,6 +107,7 @@ esac
 
 port=$((BASE_PORT + 10))
 go_case() { # name mode uri header label
+    if [ -n "$ONLY" ] && [[ " $ONLY " != *" $1 "* ]]; then port=$((port + 1)); return 0; fi
     start "$1" "$PROXY_CPU" "$port" "$work/proxy" -mode "$2" -listen "127.0.0.1:$port" -origin "127.0.0.1:$ORIGIN_PORT"
     add_case "$1" "$port" "$LAST_PID" "$3" "$4" "$5"
     port=$((port + 1))

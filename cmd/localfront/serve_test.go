@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +242,45 @@ func TestServeWithCredentialsFile(t *testing.T) {
 	_, err = cf.ListFunctions(context.Background(), &cloudfront.ListFunctionsInput{})
 	if err == nil || !strings.Contains(err.Error(), "InvalidClientTokenId") {
 		t.Fatalf("unknown key: %v", err)
+	}
+}
+
+// --cpu-profile writes a profile that go tool pprof can read, closed on a clean stop.
+func TestServeCPUProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.pprof")
+	p := serveInProcess(t, "--in-memory", "--cpu-profile", path)
+	if code := p.stop(t); code != 0 {
+		t.Fatalf("serve exited %d: %s", code, p.stderr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// A pprof profile is a gzip-compressed protocol buffer.
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("not a profile: %v", err)
+	}
+	if n, err := io.Copy(io.Discard, zr); err != nil || n == 0 {
+		t.Fatalf("profile: %d bytes, %v", n, err)
+	}
+	var stderr bytes.Buffer
+	if code := runServe(context.Background(), []string{"--in-memory", "--cpu-profile", filepath.Join(t.TempDir(), "no", "such", "dir", "p")}, env(nil), io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "--cpu-profile") {
+		t.Errorf("unwritable profile: exit %d, %q", code, stderr.String())
+	}
+}
+
+// Without GOGC the server collects less often than Go's default; GOGC, when set, wins.
+func TestServeGCPercent(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	tuneGC(env(nil))
+	if got := debug.SetGCPercent(100); got != serveGCPercent {
+		t.Errorf("GC percent %d, want %d", got, serveGCPercent)
+	}
+	tuneGC(env(map[string]string{"GOGC": "50"}))
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GC percent changed to %d", got)
 	}
 }

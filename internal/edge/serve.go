@@ -41,8 +41,9 @@ type exchange struct {
 	path     string
 	result   string
 	detailed string
-	fn       string           // the function that answered or failed, for the access log
-	events   [2]runtime.Event // viewer-request and viewer-response events, kept here to save allocations
+	fn       string                // the function that answered or failed, for the access log
+	events   [2]runtime.Event      // viewer-request and viewer-response events, kept here to save allocations
+	changes  runtime.OriginChanges // what the viewer-request function's origin helpers asked for
 }
 
 // ServeHTTP handles one viewer request (see the package documentation).
@@ -106,7 +107,7 @@ func (x *exchange) serve() {
 	var forwarded *runtime.Request // the request as it goes to the origin, for viewer-response
 	if fn := b.request; fn != nil {
 		in := viewerRequest(r, path)
-		ch := &runtime.OriginChanges{}
+		ch := &x.changes
 		res := x.run(fn, x.event(runtime.EventViewerRequest, in, nil), ch)
 		if res == nil {
 			return

@@ -189,7 +189,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	}
 
 	start := time.Now()
-	run := e.watch.watch(ctx, st.vm, start)
+	run := &st.watched
+	e.watch.watch(ctx, st.vm, start, run)
 	res := &Result{}
 	res.Kind, res.Request, res.Response, res.Err = st.invoke(b)
 	res.Duration = time.Since(start)

@@ -34,8 +34,9 @@ type vmState struct {
 	kvs      KVSReader      // the running invocation's key value store (cf.kvs())
 	reqProto *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
 
-	idle   idleLinks // places in the engine's idle lists (idle.go)
-	bridge bridge    // reused by each invocation: its object list keeps its capacity
+	watched watchedRun // the running invocation's registration with the watchdog
+	idle    idleLinks  // places in the engine's idle lists (idle.go)
+	bridge  bridge     // reused by each invocation: its object list keeps its capacity
 }
 
 func newVMState(p *Program, o *Options) (*vmState, error) {

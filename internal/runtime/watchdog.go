@@ -23,6 +23,11 @@ import (
 
 const watchTick = time.Millisecond
 
+// watchIdleTicks is how many ticks without a run the goroutine waits before it exits: under
+// load runs come and go between ticks, and restarting the goroutine and its ticker for each
+// would cost more than the idle ticks.
+const watchIdleTicks = 100
+
 type watchReason int
 
 const (
@@ -46,7 +51,7 @@ type watchedRun struct {
 	vm       *goja.Runtime
 	start    time.Time
 	deadline time.Time
-	done     <-chan struct{} // the invocation's context
+	ctx      context.Context // the invocation's context (Err, not Done: Done makes a channel)
 	alloc0   uint64          // heap allocation at the first tick that saw the run; 0 = not yet
 	reason   watchReason     // set under watchdog.mu when interrupted
 }
@@ -60,9 +65,9 @@ func newWatchdog(wall time.Duration, budget uint64) *watchdog {
 	}
 }
 
-// watch registers a run; call stop when it ends.
-func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time) *watchedRun {
-	r := &watchedRun{vm: vm, start: start, deadline: start.Add(w.wall), done: ctx.Done()}
+// watch registers a run in r (the caller's, reused from run to run); call stop when it ends.
+func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time, r *watchedRun) {
+	*r = watchedRun{vm: vm, start: start, deadline: start.Add(w.wall), ctx: ctx}
 	w.mu.Lock()
 	w.runs[r] = struct{}{}
 	if !w.active {
@@ -70,7 +75,6 @@ func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time)
 		go w.loop()
 	}
 	w.mu.Unlock()
-	return r
 }
 
 // stop unregisters a run and returns why it was interrupted, if it was. After stop returns the
@@ -86,13 +90,19 @@ func (w *watchdog) stop(r *watchedRun) watchReason {
 func (w *watchdog) loop() {
 	t := time.NewTicker(watchTick)
 	defer t.Stop()
+	idle := 0
 	for range t.C {
 		w.mu.Lock()
 		if len(w.runs) == 0 {
-			w.active = false // exit; the next watch starts a new loop
+			if idle++; idle >= watchIdleTicks {
+				w.active = false // exit; the next watch starts a new loop
+				w.mu.Unlock()
+				return
+			}
 			w.mu.Unlock()
-			return
+			continue
 		}
+		idle = 0
 		metrics.Read(w.sample)
 		allocs := w.sample[0].Value.Uint64()
 		now := time.Now()
@@ -104,7 +114,7 @@ func (w *watchdog) loop() {
 				r.alloc0 = allocs
 			}
 			switch {
-			case isDone(r.done):
+			case r.ctx.Err() != nil:
 				r.reason = reasonCanceled
 			case now.After(r.deadline):
 				r.reason = reasonTimeout
@@ -119,14 +129,3 @@ func (w *watchdog) loop() {
 	}
 }
 
-func isDone(done <-chan struct{}) bool {
-	if done == nil {
-		return false
-	}
-	select {
-	case <-done:
-		return true
-	default:
-		return false
-	}
-}

@@ -130,6 +130,12 @@ func (s *Server) ServeEdge(l net.Listener) error {
 		s.ew.mu.Unlock()
 		return errors.New("server: the edge is already serving")
 	}
+	select {
+	case <-s.ew.stopping: // shut down (or closed) before it started
+		s.ew.mu.Unlock()
+		return nil
+	default:
+	}
 	srv := &http.Server{
 		Handler:           s.ew.edge,
 		ReadHeaderTimeout: 10 * time.Second,

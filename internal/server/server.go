@@ -88,6 +88,7 @@ type Server struct {
 	http     *http.Server
 	closeErr error
 	closed   bool
+	stopping bool // Shutdown was called: a Serve that comes later returns at once
 }
 
 // New opens the store and builds the server. Call Close when done.
@@ -246,6 +247,10 @@ func (s *Server) Serve(l net.Listener) error {
 		s.mu.Unlock()
 		return errors.New("server: closed")
 	}
+	if s.stopping {
+		s.mu.Unlock()
+		return nil // shut down before it started: as if it had served and stopped
+	}
 	if s.http != nil {
 		s.mu.Unlock()
 		return errors.New("server: already serving")
@@ -271,6 +276,7 @@ func (s *Server) Serve(l net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	edgeErr := s.shutdownEdge(ctx) // also ends log streams, which would hold up the API's shutdown
 	s.mu.Lock()
+	s.stopping = true
 	srv := s.http
 	s.mu.Unlock()
 	if srv == nil {

@@ -288,3 +288,34 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A stop signal right after start may call Shutdown before the Serve goroutines run: they
+// must then return at once instead of serving on with nobody left to stop them.
+func TestShutdownBeforeServe(t *testing.T) {
+	srv, err := server.New(server.Config{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for name, serve := range map[string]func(net.Listener) error{"api": srv.Serve, "edge": srv.ServeEdge} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- serve(l) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			l.Close()
+			t.Errorf("%s: still serving after Shutdown", name)
+		}
+		l.Close()
+	}
+}
