@@ -112,6 +112,13 @@ func TestLogsCommand(t *testing.T) {
 		t.Errorf("timestamp: %v", err)
 	}
 
+	// A name that is no function (and left no logs) is an error, not an empty answer.
+	out.Reset()
+	if code := run(context.Background(), []string{"logs", "loger", "--endpoint", e.api.URL}, &out, &errOut); code != 1 || out.Len() != 0 || !strings.Contains(errOut.String(), `404 Not Found: no function named "loger"`) {
+		t.Fatalf("unknown function: exit %d, %q %q", code, out.String(), errOut.String())
+	}
+	errOut.Reset()
+
 	// --follow prints new lines until interrupted.
 	ctx, cancel := context.WithCancel(context.Background())
 	var follow syncBuffer

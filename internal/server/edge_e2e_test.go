@@ -252,6 +252,16 @@ func TestEdgeEndToEndWithTheSDK(t *testing.T) {
 	if _, err := e.cf.DeleteFunction(ctx, &cloudfront.DeleteFunctionInput{Name: aws.String("rewrite"), IfMatch: desc.ETag}); err != nil {
 		t.Fatalf("deleting the function after its distribution: %v", err)
 	}
+	// Its logs outlive it, as CloudWatch's do.
+	logResp, err = http.Get(e.api.URL + server.LogsPathPrefix + "rewrite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := io.ReadAll(logResp.Body)
+	logResp.Body.Close()
+	if logResp.StatusCode != 200 || !strings.Contains(string(after), " rewrote /docs/index.html\n") {
+		t.Errorf("logs of the deleted function: %d\n%s", logResp.StatusCode, after)
+	}
 }
 
 // The logs endpoint follows new lines and ends its stream when the server shuts down.
@@ -300,11 +310,15 @@ func TestFunctionLogsFollow(t *testing.T) {
 
 func TestFunctionLogsEndpointRejectsBadRequests(t *testing.T) {
 	e := startEdgeEnv(t)
+	if _, err := create(context.Background(), e.cf, "quiet"); err != nil {
+		t.Fatal(err)
+	}
 	for path, status := range map[string]int{
+		server.LogsPathPrefix + "quiet":      200, // a function that has not logged yet
 		server.LogsPathPrefix + "bad%20name": 400,
 		server.LogsPathPrefix:                400,
 		server.LogsPathPrefix + "x?after=-1": 400,
-		server.LogsPathPrefix + "nothing":    200,
+		server.LogsPathPrefix + "nothing":    404, // no such function, no logs
 	} {
 		resp, err := http.Get(e.api.URL + path)
 		if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localfront/localfront/internal/apierror"
 	"github.com/localfront/localfront/internal/edge"
+	"github.com/localfront/localfront/internal/functions"
 )
 
 // LogsPathPrefix is where the edge's function logs are served on the API listener:
@@ -20,7 +23,8 @@ import (
 // Lines are "<time> <request id> <message>", as CloudWatch Logs shows CloudFront function
 // logs (spec §9.9); format=json gives one JSON object per line with the sequence number.
 // follow=true keeps the response open and streams new lines until the client goes away or
-// the server shuts down. With credentials configured the request must be SigV4-signed for
+// the server shuts down. A name that is no function of the account and left no lines is 404.
+// With credentials configured the request must be SigV4-signed for
 // the cloudfront service, like the API; the account is the signer's.
 const LogsPathPrefix = "/_localfront/logs/"
 
@@ -80,6 +84,14 @@ func (s *Server) functionLogs(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
 	logs := s.ew.edge.Logs()
+	if known, err := s.knownToLogs(r.Context(), account, name); err != nil {
+		s.log.Error("logs: looking up the function", "function", name, "error", err)
+		http.Error(w, "the function could not be looked up", http.StatusInternalServerError)
+		return
+	} else if !known {
+		http.Error(w, fmt.Sprintf("no function named %q (and no logs of one)", name), http.StatusNotFound)
+		return
+	}
 	if !follow {
 		for _, l := range logs.Lines(account, name, after) {
 			if write(l) != nil {
@@ -120,6 +132,20 @@ func (s *Server) functionLogs(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// knownToLogs reports whether name is a function of the account, or was one and left log
+// lines: a deleted function's logs stay readable, as CloudWatch keeps them, but a mistyped
+// name is an error rather than an empty answer.
+func (s *Server) knownToLogs(ctx context.Context, account, name string) (bool, error) {
+	_, err := s.functions.Describe(ctx, account, name, functions.Development)
+	if err == nil {
+		return true, nil
+	}
+	if ae := apierror.As(err); ae == nil || ae.Code != "NoSuchFunctionExists" {
+		return false, err
+	}
+	return len(s.ew.edge.Logs().Lines(account, name, 0)) > 0, nil
 }
 
 func logTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
