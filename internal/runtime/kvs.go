@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,17 +48,48 @@ const (
 // __proto__) is one touchesShared flags, and it never runs on a reused VM (shared.go).
 // The methods read the running invocation's reader (vmState.kvs), not one captured earlier.
 type kvsModule struct {
-	st         *vmState
-	proto      *goja.Object
-	parseJSON  goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
-	bufferFrom goja.Callable
-	buffer     goja.Value
+	st           *vmState
+	proto        *goja.Object
+	parseJSON    goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
+	bufferFrom   goja.Callable
+	buffer       goja.Value
+	isExtensible goja.Callable
+	promiseProto *goja.Object
+	settled      settledPromises
 }
+
+// settledPromises keeps, per VM, the promises that get (string format) and exists resolved
+// with a primitive, to hand the same object out again in a later invocation. goja makes two
+// resolving functions for every promise it creates, which is most of what a kvs.get costs
+// (spec §10.5 has reads in the microsecond range). A promise fulfilled with a primitive is
+// immutable to JavaScript except through its own properties, prototype and extensibility,
+// so a kept promise is handed out only when it is still pristine — no own properties, the
+// intrinsic prototype, extensible — and at most once per invocation: two calls in one run get
+// two objects, as on CloudFront, and no run can see what another did. Nothing else of a run
+// survives it (stateless.go, shared.go), so no program can tell a kept promise from a new one.
+type settledPromises struct {
+	byValue map[settledKey]*settledPromise
+}
+
+// settledKey is the primitive a promise is fulfilled with: a string, or a boolean.
+type settledKey struct {
+	boolean bool
+	s       string // the string, or "true" / "false"
+}
+
+type settledPromise struct {
+	promise *goja.Object
+	run     uint64 // the invocation that was last handed it
+}
+
+// maxSettledPromises bounds the promises kept per VM; when full, the set starts over.
+const maxSettledPromises = 256
 
 // installKVS adds cf.kvs to the cloudfront module object cf.
 func (st *vmState) installKVS(cf *goja.Object) error {
 	vm := st.vm
 	m := &kvsModule{st: st, proto: vm.NewObject()}
+	st.kvsModule = m
 	if jsonObj, ok := vm.Get("JSON").(*goja.Object); ok {
 		m.parseJSON, _ = goja.AssertFunction(jsonObj.Get("parse"))
 	}
@@ -65,8 +97,14 @@ func (st *vmState) installKVS(cf *goja.Object) error {
 		m.buffer = buf
 		m.bufferFrom, _ = goja.AssertFunction(buf.Get("from"))
 	}
-	if m.parseJSON == nil || m.bufferFrom == nil {
-		return fmt.Errorf("runtime: cf.kvs needs JSON.parse and Buffer.from")
+	if objCtor, ok := vm.Get("Object").(*goja.Object); ok {
+		m.isExtensible, _ = goja.AssertFunction(objCtor.Get("isExtensible"))
+	}
+	if promiseCtor, ok := vm.Get("Promise").(*goja.Object); ok {
+		m.promiseProto, _ = promiseCtor.Get("prototype").(*goja.Object)
+	}
+	if m.parseJSON == nil || m.bufferFrom == nil || m.isExtensible == nil || m.promiseProto == nil {
+		return fmt.Errorf("runtime: cf.kvs needs JSON.parse, Buffer.from, Object.isExtensible and Promise")
 	}
 	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{"get": m.get, "exists": m.exists, "meta": m.meta} {
 		if err := m.proto.DefineDataProperty(name, namedFunc(vm, name, fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
@@ -100,6 +138,45 @@ func (m *kvsModule) handle(call goja.FunctionCall) goja.Value {
 	h := vm.NewObject()
 	_ = h.SetPrototype(m.proto)
 	return h
+}
+
+// fulfilled returns a promise fulfilled with the primitive k: a kept one when it may be
+// handed out again (settledPromises), otherwise a new one, kept for later invocations.
+func (m *kvsModule) fulfilled(k settledKey) goja.Value {
+	sp := &m.settled
+	run := m.st.run
+	e, ok := sp.byValue[k]
+	usable := ok && m.pristine(e.promise)
+	if usable && e.run != run {
+		e.run = run
+		return e.promise
+	}
+	var v goja.Value
+	if k.boolean {
+		v = m.st.vm.ToValue(k.s == "true")
+	} else {
+		v = m.st.vm.ToValue(k.s)
+	}
+	p := m.settleWith(v, nil)
+	if usable {
+		return p // the kept one went to this run already; keep it for the next
+	}
+	if sp.byValue == nil || len(sp.byValue) >= maxSettledPromises {
+		sp.byValue = map[settledKey]*settledPromise{}
+	}
+	if obj, ok := p.(*goja.Object); ok {
+		sp.byValue[k] = &settledPromise{promise: obj, run: run}
+	}
+	return p
+}
+
+// pristine reports whether no code has changed the promise object p itself.
+func (m *kvsModule) pristine(p *goja.Object) bool {
+	if p.Prototype() != m.promiseProto || len(p.GetOwnPropertyNames()) > 0 || len(p.Symbols()) > 0 {
+		return false
+	}
+	ext, err := m.isExtensible(goja.Undefined(), p)
+	return err == nil && ext.ToBoolean()
 }
 
 // settleWith returns a promise already resolved with value or rejected with reason; the
@@ -142,7 +219,7 @@ func (m *kvsModule) get(call goja.FunctionCall) goja.Value {
 	}
 	switch format {
 	case "string":
-		return m.settleWith(vm.ToValue(value), nil)
+		return m.fulfilled(settledKey{s: value})
 	case "json":
 		return m.settleWith(m.call(m.parseJSON, goja.Undefined(), vm.ToValue(value)))
 	case "bytes":
@@ -170,7 +247,7 @@ func (m *kvsModule) exists(call goja.FunctionCall) goja.Value {
 		return m.settleWith(nil, fail)
 	}
 	_, ok := r.Get(call.Argument(0).String())
-	return m.settleWith(m.st.vm.ToValue(ok), nil)
+	return m.fulfilled(settledKey{boolean: true, s: strconv.FormatBool(ok)})
 }
 
 // meta() resolves to {creationDateTime, lastUpdatedDateTime, keyCount}, times in ISO 8601.

@@ -44,15 +44,19 @@ func benchKVSSnapshot(b *testing.B) *kvs.Snapshot {
 }
 
 func benchRunKVS(b *testing.B, code string, reader KVSReader) {
+	ev := benchEvent()
+	benchRunKVSEvents(b, code, reader, func(int) *Event { return ev })
+}
+
+func benchRunKVSEvents(b *testing.B, code string, reader KVSReader, event func(i int) *Event) {
 	e := NewEngine(Options{})
 	p, err := e.Compile("bench", []byte(code), RuntimeJS2)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	ev := benchEvent()
 	inv := Invocation{Now: time.Unix(1700000000, 0), KVS: reader}
-	r := e.Run(ctx, p, ev, inv)
+	r := e.Run(ctx, p, benchEvent(), inv)
 	if r.Err != nil {
 		b.Fatal(r.Err)
 	}
@@ -62,7 +66,7 @@ func benchRunKVS(b *testing.B, code string, reader KVSReader) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if r := e.Run(ctx, p, ev, inv); r.Err != nil {
+		if r := e.Run(ctx, p, event(i), inv); r.Err != nil {
 			b.Fatal(r.Err)
 		}
 	}
@@ -70,6 +74,17 @@ func benchRunKVS(b *testing.B, code string, reader KVSReader) {
 
 func BenchmarkKVSGet(b *testing.B)         { benchRunKVS(b, benchWithKVS, benchKVSSnapshot(b)) }
 func BenchmarkKVSGetBaseline(b *testing.B) { benchRunKVS(b, benchWithoutKVS, benchKVSSnapshot(b)) }
+// Every run reads a value no earlier run on the VM read (1000 keys, more than a VM keeps
+// promises for): the price of a value's first read, when goja makes its promise.
+func BenchmarkKVSGetFirstRead(b *testing.B) {
+	events := make([]*Event, 1000)
+	for i := range events {
+		events[i] = benchEvent()
+		events[i].Request.URI = fmt.Sprintf("/page/%d", i)
+	}
+	benchRunKVSEvents(b, benchWithKVS, benchKVSSnapshot(b), func(i int) *Event { return events[i%len(events)] })
+}
+
 func BenchmarkKVSAwaitBaseline(b *testing.B) {
 	benchRunKVS(b, benchAwaitOnly, benchKVSSnapshot(b))
 }

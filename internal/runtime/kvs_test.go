@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dop251/goja"
+
 	"github.com/localfront/localfront/internal/kvs"
 )
 
@@ -172,5 +174,79 @@ func TestKVSNotInRuntime1(t *testing.T) {
 	})
 	if err != nil || !strings.HasSuffix(out.ErrorMessage, `Error: Cannot find module "cloudfront"`) {
 		t.Errorf("%v %+v", err, out)
+	}
+}
+
+// kvs.get and kvs.exists hand a kept promise to a later run only while no code has touched
+// it, and never twice in one run: no function can tell it from a new one.
+func TestKVSKeptPromisesStayInvisible(t *testing.T) {
+	code := `import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+  const step = event.request.uri;
+  const a = kvs.get('k'), b = kvs.get('k'), e1 = kvs.exists('k'), e2 = kvs.exists('k');
+  console.log([a !== b, e1 !== e2, Object.getOwnPropertyNames(a).length, Object.getOwnPropertySymbols(a).length,
+    a instanceof Promise, Object.isExtensible(a), Object.isExtensible(e1),
+    await a, await b, await e1, await e2].join(' '));
+  if (step === '/tag') { a.tag = 1; e1.tag = 1; }
+  if (step === '/symbol') { a[Symbol.iterator] = 1; }
+  if (step === '/seal') { Object.preventExtensions(a); }
+  if (step === '/freeze') { Object.freeze(a); Object.freeze(e1); }
+  return event.request;
+}`
+	e := NewEngine(Options{MaxConcurrent: 1})
+	p, err := e.Compile("t", []byte(code), RuntimeJS2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.shared || !p.stateless {
+		t.Fatalf("shared=%v stateless=%v: the test needs the reuse path", p.shared, p.stateless)
+	}
+	store := mapKVS{keys: map[string]string{"k": "v"}}
+	const clean = "true true 0 0 true true true v v true true"
+	kept := func() *goja.Object {
+		st := e.idle.get(p)
+		if st == nil || st.kvsModule == nil {
+			t.Fatal("no pooled VM with cf.kvs")
+		}
+		defer e.idle.put(st)
+		if sp := st.kvsModule.settled.byValue[settledKey{s: "v"}]; sp != nil {
+			return sp.promise
+		}
+		return nil
+	}
+	var prev *goja.Object
+	for i, step := range []struct {
+		uri   string
+		fresh bool // the run must not have been handed the previous run's promise
+	}{
+		{"/plain", true}, {"/plain", false}, {"/tag", false}, {"/plain", true},
+		{"/symbol", false}, {"/plain", true}, {"/seal", false}, {"/plain", true},
+		{"/freeze", false}, {"/plain", true}, {"/plain", false},
+	} {
+		ev := requestEvent()
+		ev.Request.URI = step.uri
+		res := e.Run(context.Background(), p, ev, Invocation{KVS: store})
+		if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != clean {
+			t.Fatalf("run %d (%s): %v %q, want %q", i, step.uri, res.Err, res.Logs, clean)
+		}
+		got := kept()
+		if got == nil {
+			t.Fatalf("run %d: no kept promise", i)
+		}
+		if fresh := got != prev; fresh != step.fresh {
+			t.Errorf("run %d (%s): new promise = %v, want %v", i, step.uri, fresh, step.fresh)
+		}
+		prev = got
+	}
+	// The other ways to change an object mark the program as touching shared state: it
+	// never runs on a reused VM, so nothing it did can reach another run.
+	for _, c := range []string{
+		`import cf from 'cloudfront'; async function handler(e) { Object.defineProperty(cf.kvs().get('k'), 'h', {value: 1}); return e.request; }`,
+		`import cf from 'cloudfront'; async function handler(e) { Object.setPrototypeOf(cf.kvs().get('k'), null); return e.request; }`,
+	} {
+		if p, err := Compile("t", []byte(c), RuntimeJS2); err != nil || !p.shared {
+			t.Errorf("%s: shared=%v %v", c, p != nil && p.shared, err)
+		}
 	}
 }

@@ -28,11 +28,13 @@ type vmState struct {
 	logs    logSink
 	modules map[string]goja.Value
 
-	broken   bool           // a run ended in a recovered panic: do not reuse
-	cur      *bridge        // the running invocation's bridge
-	origin   *OriginChanges // where the running invocation's origin helpers record
-	kvs      KVSReader      // the running invocation's key value store (cf.kvs())
-	reqProto *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
+	run       uint64         // invocations begun on this VM, counting this one
+	broken    bool           // a run ended in a recovered panic: do not reuse
+	cur       *bridge        // the running invocation's bridge
+	origin    *OriginChanges // where the running invocation's origin helpers record
+	kvs       KVSReader      // the running invocation's key value store (cf.kvs())
+	kvsModule *kvsModule     // cf.kvs() of this VM, once the cloudfront module is made
+	reqProto  *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
 
 	watched watchedRun // the running invocation's registration with the watchdog
 	idle    idleLinks  // places in the engine's idle lists (idle.go)
@@ -106,6 +108,7 @@ func (st *vmState) rawQueryString(call goja.FunctionCall) goja.Value {
 
 // begin prepares the VM for an invocation at time now.
 func (st *vmState) begin(now time.Time) {
+	st.run++
 	st.now = now
 	seed := uint64(now.UnixNano())
 	st.rng.Seed(seed, seed^0x9e3779b97f4a7c15)

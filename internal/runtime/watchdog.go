@@ -128,4 +128,3 @@ func (w *watchdog) loop() {
 		w.mu.Unlock()
 	}
 }
-
