@@ -44,6 +44,9 @@ type exchange struct {
 	fn       string                // the function that answered or failed, for the access log
 	events   [2]runtime.Event      // viewer-request and viewer-response events, kept here to save allocations
 	changes  runtime.OriginChanges // what the viewer-request function's origin helpers asked for
+	scheme   string                // the viewer's: "http" or "https"
+	// inErrorPage: a custom error response is being served, so another error is not replaced
+	inErrorPage bool
 }
 
 // ServeHTTP handles one viewer request (see the package documentation).
@@ -80,6 +83,7 @@ func (x *exchange) serve() {
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	x.scheme = scheme
 	if scheme == "http" {
 		// Before any function: viewer-request functions do not run on the automatic
 		// redirect (CloudFront Developer Guide, viewer request events).
@@ -148,6 +152,11 @@ func (x *exchange) serve() {
 	if resp == nil {
 		return
 	}
+	if ce, ok := x.errorPage(resp.StatusCode); ok {
+		resp.Close()
+		x.customError(ce, resp.StatusCode)
+		return
+	}
 	x.result, x.detailed = resultMiss, resultMiss
 	if fn := b.response; fn != nil && resp.StatusCode < 400 {
 		if forwarded == nil {
@@ -166,6 +175,11 @@ func (x *exchange) serve() {
 		}
 	}
 	x.edgeHeaders(resp.Header, xcacheMiss, false)
+	x.writeOrigin(resp)
+}
+
+// writeOrigin sends an origin's response to the viewer.
+func (x *exchange) writeOrigin(resp *forward.Response) {
 	if err := x.e.fwd.WriteResponse(&x.w, resp); err != nil {
 		var fe *forward.Error
 		if errors.As(err, &fe) && fe.HeadersSent {
@@ -289,6 +303,12 @@ func (x *exchange) originError(err error) {
 		return
 	}
 	x.e.log.Debug("edge: origin request failed", "request_id", x.id, "error", err)
+	if fe.Kind != forward.KindCanceled && fe.Kind != forward.KindViewerBody {
+		if ce, ok := x.errorPage(fe.Status()); ok {
+			x.customError(ce, fe.Status())
+			return
+		}
+	}
 	switch fe.Kind {
 	case forward.KindConnectTimeout:
 		x.page(fe.Status(), reasonOriginTimeout, "OriginConnectTimeout")

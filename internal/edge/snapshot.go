@@ -54,6 +54,9 @@ type distEntry struct {
 	cfg                 distributions.Config
 	behaviors           []*behavior // CacheBehaviors, in order
 	def                 *behavior   // DefaultCacheBehavior
+	// errorPages are the custom error responses that name a page, by the error status
+	// (customerror.go); the others only set an error caching TTL, which has no cache here.
+	errorPages map[int]distributions.CustomErrorResponse
 }
 
 // behaviorFor applies CloudFront's rule: the first cache behaviour whose path pattern matches,
@@ -138,6 +141,14 @@ func (bl *builder) distribution(d distributions.Distribution) *distEntry {
 		cfg:     d.Config,
 	}
 	de.cfg.Raw = nil // not needed at the edge
+	for _, ce := range de.cfg.CustomErrorResponses {
+		if ce.ResponsePagePath != "" {
+			if de.errorPages == nil {
+				de.errorPages = map[int]distributions.CustomErrorResponse{}
+			}
+			de.errorPages[ce.ErrorCode] = ce
+		}
+	}
 	de.def = bl.behavior(de, &de.cfg.DefaultBehavior)
 	for i := range de.cfg.Behaviors {
 		de.behaviors = append(de.behaviors, bl.behavior(de, &de.cfg.Behaviors[i]))
