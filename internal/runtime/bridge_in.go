@@ -18,6 +18,13 @@ type bridge struct {
 	event    *Event
 	reqProto *goja.Object // prototype of event.request: has rawQueryString() in 2.0; nil in 1.0
 	objects  []bridged    // dynamic objects created in this invocation, to recognise them on return
+	// Storage for this invocation's event, request and response objects: the bridge is
+	// reset for each run, and nothing of a run outlives it (stateless.go, shared.go), so the
+	// memory is reused rather than allocated per run.
+	evObj   eventObject
+	reqObj  requestObject
+	respObj responseObject
+	args    [1]goja.Value // the handler's argument
 }
 
 type bridged struct {
@@ -49,7 +56,8 @@ func (b *bridge) str(s string) goja.Value { return b.vm.ToValue(s) }
 
 // eventJS builds the JS event object.
 func (b *bridge) eventJS() goja.Value {
-	e := &eventObject{b: b}
+	e := &b.evObj
+	e.b = b
 	return b.vm.NewDynamicObject(e)
 }
 
@@ -89,14 +97,16 @@ func (e *eventObject) make(i int) goja.Value {
 		_ = o.Set("ip", ev.Viewer.IP)
 		return o
 	case 3:
-		r := &requestObject{b: e.b, src: ev.Request}
+		r := &e.b.reqObj
+		*r = requestObject{b: e.b, src: ev.Request}
 		obj := e.b.track(r, r)
 		if e.b.reqProto != nil {
 			_ = obj.SetPrototype(e.b.reqProto)
 		}
 		return obj
 	default:
-		r := &responseObject{b: e.b, src: ev.Response}
+		r := &e.b.respObj
+		*r = responseObject{b: e.b, src: ev.Response}
 		return e.b.track(r, r)
 	}
 }

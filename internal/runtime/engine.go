@@ -220,6 +220,7 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	st.cur, st.origin, st.kvs = nil, nil, nil
 	clear(b.objects[:cap(b.objects)]) // let this run's objects go
 	b.event = nil
+	b.evObj, b.reqObj, b.respObj = eventObject{}, requestObject{}, responseObject{} // nor its data
 	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}
@@ -278,7 +279,8 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 			st.handlerStore = identityOf(st.kvs)
 		}
 	}
-	ret, err := handler(goja.Undefined(), b.eventJS())
+	b.args[0] = b.eventJS()
+	ret, err := handler(goja.Undefined(), b.args[:]...) // goja copies the arguments onto its stack
 	if err != nil {
 		return 0, nil, nil, st.execError(err)
 	}
