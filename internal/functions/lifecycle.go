@@ -63,6 +63,9 @@ func (s *Service) Create(ctx context.Context, account string, in CreateInput) (S
 		if err := checkFunctionsPerKVS(tx, account, in.Name, in.Config); err != nil {
 			return err
 		}
+		if err := s.checkKVSTx(tx, account, in.Config); err != nil {
+			return err
+		}
 		if err := saveRecord(tx, account, r); err != nil {
 			return err
 		}
@@ -85,6 +88,9 @@ func (s *Service) Update(ctx context.Context, account, name, ifMatch string, cfg
 	}
 	r, err := s.updateRecord(ctx, account, name, ifMatch, func(tx store.Tx, r *record) error {
 		if err := checkFunctionsPerKVS(tx, account, name, cfg); err != nil {
+			return err
+		}
+		if err := s.checkKVSTx(tx, account, cfg); err != nil {
 			return err
 		}
 		r.Dev.Version++

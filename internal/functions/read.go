@@ -169,26 +169,33 @@ func isNoSuchFunction(err error) bool {
 // KeyValueStoreInUse reports whether any function of the account, in either stage, is
 // associated with the key value store; the KVS service asks it before a delete.
 func (s *Service) KeyValueStoreInUse(ctx context.Context, account, kvsARN string) (bool, error) {
-	inUse := false
+	var inUse bool
 	err := s.st.View(ctx, func(tx store.ReadTx) error {
-		docs, err := tx.List(kindFunction, account, "", 0)
-		if err != nil {
-			return err
-		}
-		for _, d := range docs {
-			r, err := decodeRecord(d.Value)
-			if err != nil {
-				return err
-			}
-			if slices.Contains(r.Dev.Config.KeyValueStoreARNs, kvsARN) ||
-				r.Live != nil && slices.Contains(r.Live.Config.KeyValueStoreARNs, kvsARN) {
-				inUse = true
-				return nil
-			}
-		}
-		return nil
+		var err error
+		inUse, err = s.KeyValueStoreInUseTx(tx, account, kvsARN)
+		return err
 	})
 	return inUse, apiError(err)
+}
+
+// KeyValueStoreInUseTx is KeyValueStoreInUse inside the caller's transaction of the same
+// store: the KVS service's delete asks it there, so no association can slip in between.
+func (s *Service) KeyValueStoreInUseTx(tx store.ReadTx, account, kvsARN string) (bool, error) {
+	docs, err := tx.List(kindFunction, account, "", 0)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		r, err := decodeRecord(d.Value)
+		if err != nil {
+			return false, err
+		}
+		if slices.Contains(r.Dev.Config.KeyValueStoreARNs, kvsARN) ||
+			r.Live != nil && slices.Contains(r.Live.Config.KeyValueStoreARNs, kvsARN) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // LiveFunctionExists reports whether arn names a function of account that has a LIVE stage:

@@ -35,6 +35,13 @@ type KVSChecker interface {
 	KeyValueStoreExists(ctx context.Context, account, kvsARN string) (bool, error)
 }
 
+// TxKVSChecker may also be implemented by a KVSChecker whose stores live in the same store.
+// Create and Update then check again inside their own transaction, so a function cannot be
+// associated with a key value store that is being deleted.
+type TxKVSChecker interface {
+	KeyValueStoreExistsTx(tx store.ReadTx, account, kvsARN string) (bool, error)
+}
+
 // Options configures a Service. Zero values select the defaults.
 type Options struct {
 	AccountQuota int              // functions per account; default 100
@@ -122,8 +129,22 @@ func (s *Service) checkKVS(ctx context.Context, account string, cfg Config) erro
 	if s.opts.KVS == nil {
 		return nil
 	}
+	return checkStores(cfg, func(arn string) (bool, error) { return s.opts.KVS.KeyValueStoreExists(ctx, account, arn) })
+}
+
+// checkKVSTx checks the associated stores again inside a write transaction, when the KVS
+// service can (TxKVSChecker).
+func (s *Service) checkKVSTx(tx store.ReadTx, account string, cfg Config) error {
+	txc, ok := s.opts.KVS.(TxKVSChecker)
+	if !ok {
+		return nil
+	}
+	return checkStores(cfg, func(arn string) (bool, error) { return txc.KeyValueStoreExistsTx(tx, account, arn) })
+}
+
+func checkStores(cfg Config, exists func(arn string) (bool, error)) error {
 	for _, arn := range cfg.KeyValueStoreARNs {
-		ok, err := s.opts.KVS.KeyValueStoreExists(ctx, account, arn)
+		ok, err := exists(arn)
 		if err != nil {
 			return err
 		}

@@ -170,8 +170,8 @@ func (s *Service) Update(ctx context.Context, account, name, ifMatch, comment st
 }
 
 // Delete removes a store and all its keys. A store associated with a function (per the
-// UsageChecker) cannot be deleted. The in-use check runs before the delete transaction,
-// so an association made in between is not seen.
+// UsageChecker) cannot be deleted; a TxUsageChecker is asked again inside the delete
+// transaction, so an association made in between is seen.
 func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) error {
 	if ifMatch == "" {
 		return apierror.InvalidIfMatchVersion()
@@ -183,13 +183,16 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 	if ifMatch != controlETag(rec.Version) {
 		return apierror.PreconditionFailed()
 	}
-	if u := s.usage.Load(); u != nil {
-		inUse, err := (*u).KeyValueStoreInUse(ctx, account, rec.ARN)
-		if err != nil {
-			return err
-		}
-		if inUse {
+	inUse := func(used bool, err error) error {
+		if err == nil && used {
 			return apierror.CannotDeleteEntityWhileInUse("Cannot delete key value store %s, it's associated with one or more functions.", name)
+		}
+		return err
+	}
+	u := s.usage.Load()
+	if u != nil {
+		if err := inUse((*u).KeyValueStoreInUse(ctx, account, rec.ARN)); err != nil {
+			return err
 		}
 	}
 	err = s.st.Update(ctx, func(tx store.Tx) error {
@@ -202,6 +205,13 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 		}
 		if cur.ID != rec.ID || ifMatch != controlETag(cur.Version) {
 			return apierror.PreconditionFailed()
+		}
+		if u != nil {
+			if txu, ok := (*u).(TxUsageChecker); ok {
+				if err := inUse(txu.KeyValueStoreInUseTx(tx, account, cur.ARN)); err != nil {
+					return err
+				}
+			}
 		}
 		if err := tx.DeleteAll(keyKind(cur.ID), account); err != nil {
 			return err
@@ -220,14 +230,10 @@ func (s *Service) Delete(ctx context.Context, account, name, ifMatch string) err
 
 // Exists reports whether arn names an existing store of account.
 func (s *Service) Exists(ctx context.Context, account, arn string) (bool, error) {
-	arnAccount, _, err := ParseARN(arn)
-	if err != nil || arnAccount != account {
-		return false, nil
-	}
 	var found bool
-	err = s.st.View(ctx, func(tx store.ReadTx) error {
-		rec, err := getByARN(tx, arn)
-		found = rec != nil
+	err := s.st.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		found, err = s.KeyValueStoreExistsTx(tx, account, arn)
 		return err
 	})
 	return found, err
@@ -236,6 +242,16 @@ func (s *Service) Exists(ctx context.Context, account, arn string) (bool, error)
 // KeyValueStoreExists is Exists under the name functions.KVSChecker uses.
 func (s *Service) KeyValueStoreExists(ctx context.Context, account, arn string) (bool, error) {
 	return s.Exists(ctx, account, arn)
+}
+
+// KeyValueStoreExistsTx is KeyValueStoreExists inside the caller's transaction of the same
+// store (functions.TxKVSChecker).
+func (s *Service) KeyValueStoreExistsTx(tx store.ReadTx, account, arn string) (bool, error) {
+	if arnAccount, _, err := ParseARN(arn); err != nil || arnAccount != account {
+		return false, nil
+	}
+	rec, err := getByARN(tx, arn)
+	return rec != nil, err
 }
 
 // CheckAssociation validates a KeyValueStoreAssociations ARN for CreateFunction and

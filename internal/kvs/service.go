@@ -18,6 +18,13 @@ type UsageChecker interface {
 	KeyValueStoreInUse(ctx context.Context, account, arn string) (bool, error)
 }
 
+// TxUsageChecker may also be implemented by a UsageChecker whose functions live in the same
+// store (*functions.Service does). Delete then asks again inside its own transaction, so a
+// function cannot be associated with the store while it is being deleted.
+type TxUsageChecker interface {
+	KeyValueStoreInUseTx(tx store.ReadTx, account, arn string) (bool, error)
+}
+
 // FetchFunc reads an import source location (see ImportSource), returning at most limit
 // bytes; a longer source is an error.
 type FetchFunc func(ctx context.Context, location string, limit int64) ([]byte, error)
