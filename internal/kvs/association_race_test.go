@@ -15,8 +15,8 @@ const raceAccount = "123456789012"
 
 const raceCode = "import cf from 'cloudfront'; async function handler(event) { return event.request; }"
 
-// interleave runs a step between a service's check made outside its write transaction and
-// that transaction, as another client could.
+// usageThenAssociate and existsThenDelete run a step between a service's check made outside
+// its write transaction and that transaction, as another client could.
 type usageThenAssociate struct {
 	*functions.Service // KeyValueStoreInUseTx comes from the real service
 	between            func()
