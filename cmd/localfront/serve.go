@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/localfront/localfront/internal/auth"
 	"github.com/localfront/localfront/internal/distributions"
+	"github.com/localfront/localfront/internal/selfsigned"
 	"github.com/localfront/localfront/internal/server"
 )
 
@@ -42,6 +44,9 @@ type serveConfig struct {
 	kvsImportDir   string
 	logLevel       slog.Level
 	cpuProfile     string
+	edgeTLSListen  string
+	edgeTLSCert    string
+	edgeTLSKey     string
 }
 
 // parseServeFlags reads flags, then LOCALFRONT_<NAME> environment variables for every
@@ -61,6 +66,9 @@ func parseServeFlags(args []string, getenv func(string) string, stdout io.Writer
 	fs.BoolVar(&c.insecurePublic, "insecure-public", false, "allow a non-loopback --listen address without --credentials")
 	fs.StringVar(&c.kvsImportDir, "kvs-import-dir", "", "the only `directory` key value store imports may read files from; with --credentials or --insecure-public, URL imports are refused and file imports need it")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.edgeTLSListen, "edge-tls-listen", "", "`address` of an HTTPS edge listener (HTTP/1.1 and HTTP/2), for https-only and redirect-to-https behaviours; off when empty")
+	fs.StringVar(&c.edgeTLSCert, "edge-tls-cert", "", "PEM certificate `file` of the HTTPS edge listener (with --edge-tls-key); without both, a self-signed one for *.<edge domain> and loopback is made and kept")
+	fs.StringVar(&c.edgeTLSKey, "edge-tls-key", "", "PEM private key `file` of --edge-tls-cert")
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "write a Go CPU profile of the whole run to `file` (for `go tool pprof`)")
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "usage: localfront serve [flags]\n\nEvery flag can also be set as LOCALFRONT_<NAME> (e.g. LOCALFRONT_DATA_DIR); the flag wins.\n\n")
@@ -117,6 +125,17 @@ func (c *serveConfig) validate() error {
 	}
 	if err := checkEdgeDomain(c.edgeDomain); err != nil {
 		return err
+	}
+	if (c.edgeTLSCert == "") != (c.edgeTLSKey == "") {
+		return errors.New("--edge-tls-cert and --edge-tls-key go together: give both or neither")
+	}
+	if c.edgeTLSListen == "" && c.edgeTLSCert != "" {
+		return errors.New("--edge-tls-cert needs --edge-tls-listen")
+	}
+	if c.edgeTLSListen != "" {
+		if err := checkAddress("--edge-tls-listen", c.edgeTLSListen); err != nil {
+			return err
+		}
 	}
 	if c.credentials == "" && !c.insecurePublic && !isLoopback(hostOf(c.listen)) {
 		return fmt.Errorf("refusing to listen on %s without credentials: anyone who can reach it could change your functions.\n"+
@@ -237,12 +256,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "localfront serve: --edge-listen: %v\n", err)
 		return 1
 	}
-	printBanner(stdout, c, cfg, srv, l.Addr().String(), el.Addr().String())
+	edgeTLS, err := listenEdgeTLS(c, getenv)
+	if err != nil {
+		l.Close()
+		el.Close()
+		fmt.Fprintf(stderr, "localfront serve: --edge-tls-listen: %v\n", err)
+		return 1
+	}
+	printBanner(stdout, c, cfg, srv, l.Addr().String(), el.Addr().String(), edgeTLS)
 
 	served := make(chan error, 1)
-	edgeServed := make(chan error, 1)
+	edgeServed := make(chan error, 2)
 	go func() { served <- srv.Serve(l) }()
 	go func() { edgeServed <- srv.ServeEdge(el) }()
+	edges := 1
+	if edgeTLS != nil {
+		edges++
+		go func() { edgeServed <- srv.ServeEdgeTLS(edgeTLS.l, edgeTLS.cert) }()
+	}
 	select {
 	case err := <-served:
 		log.Error("server stopped", "error", err)
@@ -259,7 +290,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Warn("in-flight requests did not finish in time", "error", err)
 	}
 	<-served
-	<-edgeServed
+	for range edges {
+		<-edgeServed
+	}
 	if err := srv.Close(); err != nil {
 		log.Error("closing the store", "error", err)
 		return 1
@@ -268,7 +301,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return 0
 }
 
-func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Server, addr, edgeAddr string) {
+func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Server, addr, edgeAddr string, edgeTLS *edgeTLS) {
 	endpoint := "http://" + addr
 	fmt.Fprintf(w, "%s%s (localfront %s)\n", servingPrefix, endpoint, version())
 	if cfg.InMemory {
@@ -291,6 +324,9 @@ func printBanner(w io.Writer, c serveConfig, cfg server.Config, srv *server.Serv
 		fmt.Fprintln(w, "  kvs imports: off (callers may not be the local user; --kvs-import-dir DIR allows files in DIR)")
 	}
 	fmt.Fprintf(w, "  edge: http://%s  (a distribution answers for Host <id>.%s and its aliases; function logs: localfront logs FUNCTION)\n", edgeAddr, srv.EdgeDomain())
+	if edgeTLS != nil {
+		fmt.Fprintf(w, "  edge (HTTPS, HTTP/2): https://%s  (certificate %s%s)\n", edgeTLS.l.Addr(), edgeTLS.certPath, edgeTLS.note)
+	}
 	fmt.Fprintf(w, "Point the AWS CLI at it:  export AWS_ENDPOINT_URL_CLOUDFRONT=%s   (or pass --endpoint-url %s)\n", endpoint, endpoint)
 }
 
@@ -305,6 +341,46 @@ func checkEdgeDomain(d string) error {
 		}
 	}
 	return nil
+}
+
+// edgeTLS is the HTTPS edge listener and its certificate.
+type edgeTLS struct {
+	l        net.Listener
+	cert     tls.Certificate
+	certPath string // the certificate file, for the banner
+	note     string
+}
+
+// listenEdgeTLS opens the HTTPS edge listener, if asked for, with the given certificate or a
+// self-signed one kept in the data directory (with --in-memory, in the temporary directory),
+// so a certificate the user trusted once stays the same across restarts.
+func listenEdgeTLS(c serveConfig, getenv func(string) string) (*edgeTLS, error) {
+	if c.edgeTLSListen == "" {
+		return nil, nil
+	}
+	t := &edgeTLS{certPath: c.edgeTLSCert}
+	var err error
+	if c.edgeTLSCert != "" {
+		t.cert, err = tls.LoadX509KeyPair(c.edgeTLSCert, c.edgeTLSKey)
+	} else {
+		dir := c.dataDir
+		if c.inMemory {
+			tmp := getenv("TMPDIR")
+			if tmp == "" {
+				tmp = "/tmp"
+			}
+			dir = filepath.Join(tmp, "localfront-edge-tls")
+		}
+		t.cert, t.certPath, err = selfsigned.LoadOrGenerate(dir, c.edgeDomain, time.Now())
+		t.note = ", self-signed: trust it with curl --cacert " + t.certPath
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.l, err = net.Listen("tcp", c.edgeTLSListen); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // serveGCPercent is the garbage collector's target when GOGC is not set. The server's live

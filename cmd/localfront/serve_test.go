@@ -4,18 +4,24 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+
+	"github.com/localfront/localfront/internal/selfsigned"
 )
 
 func env(m map[string]string) func(string) string {
@@ -69,6 +75,10 @@ func TestServeFlagsRejects(t *testing.T) {
 		{[]string{"--listen", ":8080"}, nil, "refusing to listen"},
 		{[]string{"--listen", "192.0.2.1:8080"}, nil, "--insecure-public"},
 		{[]string{"extra"}, nil, "unexpected argument"},
+		{[]string{"--edge-tls-listen", "127.0.0.1:0", "--edge-tls-cert", "c.pem"}, nil, "go together"},
+		{[]string{"--edge-tls-key", "k.pem"}, nil, "go together"},
+		{[]string{"--edge-tls-cert", "c.pem", "--edge-tls-key", "k.pem"}, nil, "needs --edge-tls-listen"},
+		{[]string{"--edge-tls-listen", "8443"}, nil, "--edge-tls-listen"},
 	}
 	for _, c := range cases {
 		_, err := parseServeFlags(c.args, env(c.env), io.Discard)
@@ -282,5 +292,76 @@ func TestServeGCPercent(t *testing.T) {
 	tuneGC(env(map[string]string{"GOGC": "50"}))
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set: GC percent changed to %d", got)
+	}
+}
+
+// --edge-tls-listen serves the edge over HTTPS with a kept self-signed certificate, or with
+// the one given.
+func TestServeEdgeTLS(t *testing.T) {
+	dir := t.TempDir()
+	p := serveInProcess(t, "--data-dir", dir, "--edge-tls-listen", "127.0.0.1:0")
+	certPath := filepath.Join(dir, selfsigned.CertFile)
+	m := regexp.MustCompile(`edge \(HTTPS, HTTP/2\): https://(127\.0\.0\.1:\d+)  \(certificate (\S+), self-signed`).FindStringSubmatch(p.banner)
+	if m == nil || m[2] != certPath {
+		t.Fatalf("banner:\n%s", p.banner)
+	}
+	pem, err := os.ReadFile(certPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	getOverTLS := func(addr string, pem []byte) (*http.Response, error) {
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(pem)
+		c := &http.Client{Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: roots},
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			},
+		}}
+		defer c.CloseIdleConnections()
+		return c.Get("https://nothing.cloudfront.localhost/")
+	}
+	resp, err := getOverTLS(m[1], pem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 || resp.Header.Get("Server") != "CloudFront" {
+		t.Errorf("unknown host over HTTPS: %d %v", resp.StatusCode, resp.Header)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr)
+	}
+
+	// Given files: used as they are.
+	certPEM, keyPEM, err := selfsigned.Generate("cloudfront.localhost", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := t.TempDir()
+	if err := os.WriteFile(filepath.Join(own, "c.pem"), certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(own, "k.pem"), keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p = serveInProcess(t, "--in-memory", "--edge-tls-listen", "127.0.0.1:0",
+		"--edge-tls-cert", filepath.Join(own, "c.pem"), "--edge-tls-key", filepath.Join(own, "k.pem"))
+	m = regexp.MustCompile(`https://(127\.0\.0\.1:\d+)  \(certificate (\S+)\)`).FindStringSubmatch(p.banner)
+	if m == nil || m[2] != filepath.Join(own, "c.pem") {
+		t.Fatalf("banner:\n%s", p.banner)
+	}
+	if resp, err := getOverTLS(m[1], certPEM); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+
+	// A key file that is no key: the server does not start.
+	var stderr bytes.Buffer
+	code := runServe(context.Background(), []string{"--in-memory", "--listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
+		"--edge-tls-listen", "127.0.0.1:0", "--edge-tls-cert", filepath.Join(own, "c.pem"), "--edge-tls-key", filepath.Join(own, "c.pem")}, env(nil), io.Discard, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "--edge-tls-listen") {
+		t.Errorf("bad key: exit %d %q", code, stderr.String())
 	}
 }

@@ -86,11 +86,17 @@ type Edge struct {
 	perFn     int
 	throttle  time.Duration
 
-	snap atomic.Pointer[snapshot]
+	snap      atomic.Pointer[snapshot]
+	httpsPort atomic.Int32 // the HTTPS listener's port, 0 without one (SetHTTPSPort)
 
 	mu       sync.Mutex          // serializes snapshot rebuilds
 	limiters map[string]*limiter // per function, kept across rebuilds (under mu)
 }
+
+// SetHTTPSPort tells the edge the port of its HTTPS listener, which CloudFront does not need
+// (its viewers use the default ports) but a local edge does: the redirect-to-https answer of
+// a request to the plain HTTP listener points at that port.
+func (e *Edge) SetHTTPSPort(port int) { e.httpsPort.Store(int32(port)) }
 
 // New builds an edge and loads every distribution. When opts.Distributions can report
 // changes (an OnChange method, as distributions.Service has), the edge subscribes to them.

@@ -173,3 +173,23 @@ func TestRequestIDAndErrorPage(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPSHost(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		port int
+		want string
+	}{
+		{"d1.cloudfront.localhost:8081", 0, "d1.cloudfront.localhost:8081"}, // no HTTPS listener: as sent
+		{"d1.cloudfront.localhost:8081", 8443, "d1.cloudfront.localhost:8443"},
+		{"d1.cloudfront.localhost", 8443, "d1.cloudfront.localhost:8443"},
+		{"d1.cloudfront.localhost:80", 443, "d1.cloudfront.localhost"},
+		{"www.example.com", 443, "www.example.com"},
+		{"[::1]:8081", 8443, "[::1]:8443"},
+		{"[::1]", 443, "[::1]"},
+	} {
+		if got := httpsHost(tc.host, tc.port); got != tc.want {
+			t.Errorf("httpsHost(%q, %d) = %q, want %q", tc.host, tc.port, got, tc.want)
+		}
+	}
+}

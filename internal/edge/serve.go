@@ -379,7 +379,7 @@ func (x *exchange) page(status int, reason pageReason, detailed string) {
 // redirectHTTPS answers redirect-to-https behaviours on plain HTTP with 301 to the same URL
 // over HTTPS.
 func (x *exchange) redirectHTTPS(path string) {
-	loc := "https://" + x.r.Host + path
+	loc := "https://" + httpsHost(x.r.Host, int(x.e.httpsPort.Load())) + path
 	if x.r.URL.RawQuery != "" || x.r.URL.ForceQuery {
 		loc += "?" + x.r.URL.RawQuery
 	}
@@ -394,6 +394,26 @@ func (x *exchange) redirectHTTPS(path string) {
 	if x.r.Method != http.MethodHead {
 		x.w.Write([]byte(redirectPage))
 	}
+}
+
+// httpsHost is the host of the redirect-to-https location: the viewer's Host, with the HTTPS
+// listener's port in place of the port it named (none for 443). Without an HTTPS listener
+// the Host stays as the viewer sent it.
+func httpsHost(host string, httpsPort int) string {
+	if httpsPort == 0 {
+		return host
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+		if strings.IndexByte(name, ':') >= 0 {
+			name = "[" + name + "]" // an IPv6 literal
+		}
+	}
+	if httpsPort == 443 {
+		return name
+	}
+	return name + ":" + strconv.Itoa(httpsPort)
 }
 
 // edgeHeaders adds CloudFront's response headers. withVia is for responses the edge makes

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,9 +32,15 @@ type edgeWiring struct {
 	stopping chan struct{}       // closed by Shutdown: ends log streams
 	stopOnce sync.Once
 
-	mu   sync.Mutex
-	http *http.Server // the edge listener's server, once ServeEdge ran
+	mu      sync.Mutex
+	servers [2]*http.Server // the edge listeners' servers: plain HTTP, HTTPS (once serving)
 }
+
+// Indexes of edgeWiring.servers.
+const (
+	plainEdge = iota
+	tlsEdge
+)
 
 // liveFunctions tells the distributions service whether an associated function has a LIVE
 // stage. It is set up before the functions service exists (each needs the other).
@@ -125,8 +132,22 @@ func (s *Server) EdgeDomain() string { return s.ew.dists.EdgeDomain() }
 
 // ServeEdge answers viewer traffic on l until Shutdown or Close; it then returns nil.
 func (s *Server) ServeEdge(l net.Listener) error {
+	return s.serveEdge(l, plainEdge, nil)
+}
+
+// ServeEdgeTLS answers viewer traffic over HTTPS (HTTP/1.1 and HTTP/2) on l with the
+// certificate cert, until Shutdown or Close; it then returns nil. The edge's redirect-to-https
+// answers point at l's port.
+func (s *Server) ServeEdgeTLS(l net.Listener, cert tls.Certificate) error {
+	if a, ok := l.Addr().(*net.TCPAddr); ok {
+		s.ew.edge.SetHTTPSPort(a.Port)
+	}
+	return s.serveEdge(l, tlsEdge, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+}
+
+func (s *Server) serveEdge(l net.Listener, which int, tc *tls.Config) error {
 	s.ew.mu.Lock()
-	if s.ew.http != nil {
+	if s.ew.servers[which] != nil {
 		s.ew.mu.Unlock()
 		return errors.New("server: the edge is already serving")
 	}
@@ -142,37 +163,53 @@ func (s *Server) ServeEdge(l net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10, // CloudFront's limit on a viewer request's headers is about 20 KB
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		TLSConfig:         tc,
 	}
-	s.ew.http = srv
+	s.ew.servers[which] = srv
 	s.ew.mu.Unlock()
-	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+	var err error
+	if tc != nil {
+		err = srv.ServeTLS(l, "", "")
+	} else {
+		err = srv.Serve(l)
+	}
+	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
-// shutdownEdge stops the edge listener gracefully (in-flight viewer requests finish).
+// edgeServers returns the edge listeners' servers that are serving.
+func (s *Server) edgeServers() []*http.Server {
+	s.ew.mu.Lock()
+	defer s.ew.mu.Unlock()
+	var out []*http.Server
+	for _, srv := range s.ew.servers {
+		if srv != nil {
+			out = append(out, srv)
+		}
+	}
+	return out
+}
+
+// shutdownEdge stops the edge listeners gracefully (in-flight viewer requests finish).
 func (s *Server) shutdownEdge(ctx context.Context) error {
 	s.ew.stopOnce.Do(func() { close(s.ew.stopping) })
-	s.ew.mu.Lock()
-	srv := s.ew.http
-	s.ew.mu.Unlock()
-	if srv == nil {
-		return nil
+	var errs []error
+	for _, srv := range s.edgeServers() {
+		errs = append(errs, srv.Shutdown(ctx))
 	}
-	return srv.Shutdown(ctx)
+	return errors.Join(errs...)
 }
 
 // closeEdge stops the edge at once and releases its origin connections.
 func (s *Server) closeEdge() error {
 	s.ew.stopOnce.Do(func() { close(s.ew.stopping) })
-	s.ew.mu.Lock()
-	srv := s.ew.http
-	s.ew.mu.Unlock()
-	var err error
-	if srv != nil {
-		err = srv.Close()
+	var errs []error
+	for _, srv := range s.edgeServers() {
+		errs = append(errs, srv.Close())
 	}
+	err := errors.Join(errs...)
 	if s.ew.edge != nil {
 		s.ew.edge.Close()
 	}
