@@ -17,7 +17,10 @@ import (
 //   - returned by the handler (the runtime only copies the result out),
 // following it through &&, ||, ?:, object and array literals, and into the parameters and
 // out of the results of the program's own named functions (`return redirect(table[uri])`).
-// Anything else (kept in a variable, passed elsewhere, stored) takes the fresh-VM path.
+// A value kept in a variable declared once and never written is followed through every use
+// of the name; o[k] in the body of `for (k in o)` over the event or an object literal is an
+// own property and not followed at all (ownkeys.go). Anything else (kept in another variable,
+// passed elsewhere, stored) takes the fresh-VM path.
 
 // safeReads are property names under which no shared object (built-in, module) holds an
 // object, so reading one off a possibly shared value yields a primitive or undefined.
@@ -45,20 +48,25 @@ func isLiteralKey(e ast.Expression) bool {
 
 // flow answers where values go in one program.
 type flow struct {
-	prg     *ast.Program
-	parents map[ast.Node]ast.Node
-	funcs   map[string]*ast.FunctionLiteral // declared functions only ever called by name
-	busy    map[busyKey]bool                // functions being followed (recursion: give up)
+	prg          *ast.Program
+	parents      map[ast.Node]ast.Node
+	funcs        map[string]*ast.FunctionLiteral // declared functions only ever called by name
+	busy         map[busyKey]bool                // functions or names being followed (recursion: give up)
+	names        *names                          // what the program does with each name (ownkeys.go)
+	handlerParam string                          // the handler's event parameter
 }
 
-// busyKey is a function being followed into its parameters (in) or out of its result.
+// busyKey is a function being followed into its parameters (in) or out of its result, or a
+// variable being followed through its uses (name).
 type busyKey struct {
-	fn *ast.FunctionLiteral
-	in bool
+	fn   *ast.FunctionLiteral
+	in   bool
+	name string
 }
 
 func newFlow(prg *ast.Program) *flow {
-	f := &flow{prg: prg, parents: map[ast.Node]ast.Node{}, funcs: map[string]*ast.FunctionLiteral{}, busy: map[busyKey]bool{}}
+	f := &flow{prg: prg, parents: map[ast.Node]ast.Node{}, funcs: map[string]*ast.FunctionLiteral{}, busy: map[busyKey]bool{},
+		names: countNames(prg), handlerParam: handlerParam(prg)}
 	declared := map[string]int{}
 	rebound := map[string]bool{} // names also bound or assigned, or used other than as callee
 	walkAST(prg, nil, func(n, parent ast.Node) bool {
@@ -149,6 +157,8 @@ func (f *flow) escapes(e ast.Expression, contained bool) bool {
 			return p.Callee == e || f.escapesIntoCall(p, e, contained)
 		case *ast.ReturnStatement:
 			return f.escapesFromReturn(p, contained)
+		case *ast.Binding:
+			return p.Initializer != e || f.escapesViaName(p, contained)
 		default:
 			return true
 		}
@@ -162,7 +172,7 @@ func (f *flow) escapesIntoCall(call *ast.CallExpression, arg ast.Expression, con
 		return true
 	}
 	fn := f.funcs[callee.Name.String()]
-	key := busyKey{fn, true}
+	key := busyKey{fn: fn, in: true}
 	if fn == nil || f.busy[key] {
 		return true
 	}
@@ -234,7 +244,7 @@ func (f *flow) escapesFromReturn(ret *ast.ReturnStatement, contained bool) bool 
 	}
 	fn := n.(*ast.FunctionLiteral)
 	decl, ok := f.parents[fn].(*ast.FunctionDeclaration)
-	key := busyKey{fn, false}
+	key := busyKey{fn: fn}
 	if !ok || fn.Name == nil || f.funcs[fn.Name.Name.String()] != fn || f.busy[key] {
 		return true
 	}

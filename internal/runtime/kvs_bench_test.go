@@ -74,6 +74,7 @@ func benchRunKVSEvents(b *testing.B, code string, reader KVSReader, event func(i
 
 func BenchmarkKVSGet(b *testing.B)         { benchRunKVS(b, benchWithKVS, benchKVSSnapshot(b)) }
 func BenchmarkKVSGetBaseline(b *testing.B) { benchRunKVS(b, benchWithoutKVS, benchKVSSnapshot(b)) }
+
 // Every run reads a value no earlier run on the VM read (1000 keys, more than a VM keeps
 // promises for): the price of a value's first read, when goja makes its promise.
 func BenchmarkKVSGetFirstRead(b *testing.B) {

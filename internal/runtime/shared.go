@@ -124,7 +124,7 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		case *ast.BracketExpression:
 			if s, ok := n.Member.(*ast.StringLiteral); ok && prototypeNames[s.Value.String()] && isValueUse(n, parent) {
 				flagged = true
-			} else if !isLiteralKey(n.Member) && fl.escapes(n, false) {
+			} else if !isLiteralKey(n.Member) && !fl.ownKey(n) && fl.escapes(n, false) {
 				flagged = true
 			}
 		case *ast.CallExpression:
@@ -139,13 +139,13 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 			if id, ok := n.Left.(*ast.Identifier); ok {
 				// Math = …: strict mode allows replacing a global built-in.
 				flagged = builtin[id.Name.String()] && !declared[id.Name.String()]
-			} else if mutatesShared(n.Left, roots) {
+			} else if mutatesShared(n.Left, roots, fl) {
 				flagged = true
 			}
 		case *ast.UnaryExpression:
 			switch n.Operator {
 			case token.DELETE, token.INCREMENT, token.DECREMENT:
-				if !isIdentifier(n.Operand) && mutatesShared(n.Operand, roots) {
+				if !isIdentifier(n.Operand) && mutatesShared(n.Operand, roots, fl) {
 					flagged = true
 				}
 			}
@@ -172,7 +172,7 @@ func isIdentifier(e ast.Expression) bool {
 
 // sharesObject reports whether evaluating e yields a shared object or a member of one.
 func sharesObject(e ast.Expression, roots map[string]bool) bool {
-	root, viaPrototype, _ := memberChain(e)
+	root, viaPrototype, _ := memberChain(e, nil)
 	if viaPrototype {
 		return true
 	}
@@ -191,8 +191,8 @@ func sharesObject(e ast.Expression, roots map[string]bool) bool {
 // object: its chain starts at a shared name or at something other than a name or `this`, or
 // goes through a prototype, __proto__ or constructor property, or through a computed member
 // below the written one (`o[k].x = 1`, `o[k][j] = 1`: o[k] may be a prototype).
-func mutatesShared(target ast.Expression, roots map[string]bool) bool {
-	root, viaPrototype, computedBelow := memberChain(target)
+func mutatesShared(target ast.Expression, roots map[string]bool, fl *flow) bool {
+	root, viaPrototype, computedBelow := memberChain(target, fl.ownKey)
 	if viaPrototype || computedBelow {
 		return true
 	}
@@ -208,8 +208,9 @@ func mutatesShared(target ast.Expression, roots map[string]bool) bool {
 
 // memberChain follows a member chain (o.a[k].b) from e down to the expression it starts
 // at, the root. viaPrototype reports a prototype, __proto__ or constructor property on the
-// way; computedBelow a computed member with a non-literal key other than e itself.
-func memberChain(e ast.Expression) (root ast.Expression, viaPrototype, computedBelow bool) {
+// way; computedBelow a computed member with a non-literal key other than e itself, unless
+// own (when given) says it reads an own property holding nothing shared.
+func memberChain(e ast.Expression, own func(*ast.BracketExpression) bool) (root ast.Expression, viaPrototype, computedBelow bool) {
 	for outermost := true; ; outermost = false {
 		switch x := e.(type) {
 		case *ast.DotExpression:
@@ -217,7 +218,7 @@ func memberChain(e ast.Expression) (root ast.Expression, viaPrototype, computedB
 			e = x.Left
 		case *ast.BracketExpression:
 			viaPrototype = viaPrototype || isPrototypeMember(x)
-			computedBelow = computedBelow || !outermost && !isLiteralKey(x.Member)
+			computedBelow = computedBelow || !outermost && !isLiteralKey(x.Member) && (own == nil || !own(x))
 			e = x.Left
 		default:
 			return e, viaPrototype, computedBelow
