@@ -36,7 +36,7 @@ func TestComputedMemberClassification(t *testing.T) {
 		{`function handler(e) { var k = '__proto__'; f(e[k]); } function f(o) { o.x = 1; }`, true},
 		{`function handler(e) { var k = '__proto__'; var o = e[k] || {}; o.x = 1; }`, true},
 		{`function handler(e) { var k = '__proto__'; var o = e[k] || {}; }`, false}, // kept, never used
-		{`function handler(e) { var k = '__proto__'; return e[k] || {}; }`, false}, // the runtime only copies the result
+		{`function handler(e) { var k = '__proto__'; return e[k] || {}; }`, false},  // the runtime only copies the result
 		{`function handler(e) { var k = '__proto__'; var o = {p: e[k]}; o.p.x = 1; }`, true},
 		{`function handler(e) { var k = '__proto__'; var o = {p: e[k]}; keep(o); } function keep(v) { v.p.x = 1; }`, true},
 		{`function handler(e) { var k = 'constructor'; e[k].keys.x = 1; }`, true},
@@ -84,8 +84,8 @@ func TestComputedMemberClassification(t *testing.T) {
 		{`function handler(e) { var t = e[e.request.uri]; t.x = 1; }`, true},
 		{`function handler(e) { var t = e[e.request.uri]; var u = t; u.x = 1; }`, true},
 		{`function handler(e) { var t = e[e.request.uri]; keep(t); } function keep(v) { v.x = 1; }`, true},
-		{`function handler(e) { var t = e[e.request.uri]; t = {}; t.x = 1; }`, true},         // written again
-		{`function handler(e) { var t = e[e.request.uri]; var t; t.x = 1; }`, true},          // declared twice
+		{`function handler(e) { var t = e[e.request.uri]; t = {}; t.x = 1; }`, true}, // written again
+		{`function handler(e) { var t = e[e.request.uri]; var t; t.x = 1; }`, true},  // declared twice
 		{`function handler(e) { var t = e[e.request.uri]; function g() { return t; } g().x = 1; }`, true},
 		{`function handler(e) { var t = e[e.request.uri]; return [t]; } function f(e) { handler(e)[0].x = 1; }`, true},
 		{`function handler(e) { var t = e[e.request.uri]; return {v: t}; }`, false}, // copied out by the runtime
