@@ -106,6 +106,16 @@ func TestComputedMemberClassification(t *testing.T) {
 		{`function handler(e) { var h = e.request.headers; h = globalThis; for (var k in h) { h[k].x = 1; } }`, true},
 		{`function handler(e) { var o = {}; for (var k in o) { o[k].x = 1; } var o = e; }`, true},
 		{`function handler(e) { var h = e.request.headers; for (var n in h) { e.request.cookies[n].x = 1; } }`, true},
+		{`function handler(e) { var h = e.request.headers; for (var n in h) { Reflect.deleteProperty(h, n); h[n].x = 1; } }`, true},
+		// Object.keys(o), read only by index and length, gives own keys of o too.
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); for (var i = 0; i < ks.length; i++) { var v = q[ks[i]]; if (v.multiValue) { v.value = v.multiValue[0].value; delete v.multiValue; } } return e.request; }`, false},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); ks[0] = '__proto__'; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); ks.push('constructor'); q[ks[1]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); f(ks); q[ks[0]].x = 1; } function f(a) {}`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q.a; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e[e.request.uri]; var ks = Object.keys(q); q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(e); q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var Object = {keys: function () { return ['__proto__']; }}; var q = e.request.querystring; var ks = Object.keys(q); q[ks[0]].x = 1; }`, true},
 	}
 	for _, tc := range tests {
 		p, err := Compile("t", []byte(tc.code), RuntimeJS2)
@@ -234,7 +244,9 @@ func TestSharedNames(t *testing.T) {
 func TestOwnKeyLoopsWithHostileNames(t *testing.T) {
 	code := `function handler(event) {
   var r = event.request, h = r.headers, q = r.querystring, c = r.cookies;
-  console.log(String(({}).value) + ' ' + String(({}).tag));
+  console.log(String(({}).value) + ' ' + String(({}).tag) + ' ' + String(({}).seen));
+  var ks = Object.keys(c);
+  for (var i = 0; i < ks.length; i++) { c[ks[i]].seen = 1; }
   for (var n in h) { h[n].value = h[n].value.toUpperCase(); h[n].tag = 1; }
   for (var k in q) { q[k].value = 'q-' + q[k].value; }
   for (var m in c) { c[m].value = 'c-' + c[m].value; }
@@ -257,7 +269,7 @@ func TestOwnKeyLoopsWithHostileNames(t *testing.T) {
 			ev.Request.Cookies = append(ev.Request.Cookies, Field{Name: name, Value: Value{Value: "w"}})
 		}
 		res := e.Run(context.Background(), p, ev, Invocation{})
-		if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != "undefined undefined" {
+		if res.Err != nil || len(res.Logs) != 1 || res.Logs[0] != "undefined undefined undefined" {
 			t.Fatalf("run %d: %v %q (a prototype was changed)", run, res.Err, res.Logs)
 		}
 		for _, name := range hostile {

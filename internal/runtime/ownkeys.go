@@ -14,6 +14,8 @@ import (
 //     of o. When o can only be the event (or an object below it, by plain names) or an object
 //     literal, its own properties hold nothing shared (putting a shared object there is
 //     flagged too), so the value is not shared and may go anywhere;
+//     `const keys = Object.keys(o)`, read only as keys[i] and keys.length, gives own keys
+//     too, while nothing deletes from o (delete or Reflect.deleteProperty);
 //   - a value kept in a variable: `var target = map[country]; if (target) … target + uri`.
 //     When the variable is declared once, by that initializer, and never written again,
 //     every use of the name is a use of the value, and the value is followed through each
@@ -67,6 +69,13 @@ func countNames(prg *ast.Program) *names {
 			}
 		case *ast.ArrayPattern, *ast.ObjectPattern:
 			ns.patterns = true
+		case *ast.CallExpression:
+			// Reflect.deleteProperty(o, k) deletes without the operator.
+			if calleeName(n.Callee) == "deleteProperty" && len(n.ArgumentList) > 0 {
+				if id, ok := n.ArgumentList[0].(*ast.Identifier); ok {
+					ns.deleted[id.Name.String()] = true
+				}
+			}
 		case *ast.AssignExpression:
 			if id, ok := n.Left.(*ast.Identifier); ok {
 				ns.written[id.Name.String()]++
@@ -88,6 +97,19 @@ func countNames(prg *ast.Program) *names {
 		return true
 	})
 	return ns
+}
+
+// calleeName is the member name a call goes through (x.name(…) or x['name'](…)), or "".
+func calleeName(callee ast.Expression) string {
+	switch c := callee.(type) {
+	case *ast.DotExpression:
+		return c.Identifier.Name.String()
+	case *ast.BracketExpression:
+		if s, ok := c.Member.(*ast.StringLiteral); ok {
+			return s.Value.String()
+		}
+	}
+	return ""
 }
 
 // constant reports whether name is declared exactly once, by a var/let/const binding (or a
@@ -117,8 +139,14 @@ func handlerParam(prg *ast.Program) string {
 // above), with o an object that holds nothing shared.
 func (f *flow) ownKey(b *ast.BracketExpression) bool {
 	o, ok := b.Left.(*ast.Identifier)
-	k, ok2 := b.Member.(*ast.Identifier)
-	if !ok || !ok2 || f.names.patterns {
+	if !ok || f.names.patterns || f.names.deleted[o.Name.String()] {
+		return false
+	}
+	if kb, isBracket := b.Member.(*ast.BracketExpression); isBracket {
+		return f.keysOf(kb, o.Name.String()) && f.plainObject(o.Name.String(), 0)
+	}
+	k, ok := b.Member.(*ast.Identifier)
+	if !ok {
 		return false
 	}
 	loop := f.enclosingForIn(b, k.Name.String(), o.Name.String())
@@ -128,10 +156,59 @@ func (f *flow) ownKey(b *ast.BracketExpression) bool {
 	// k changes only as the loop's variable, and no key of o is deleted: o[k] is the own
 	// property the loop is at.
 	kName := k.Name.String()
-	if f.names.written[kName] != 1 || f.names.declared[kName] > 1 || f.names.deleted[o.Name.String()] {
+	if f.names.written[kName] != 1 || f.names.declared[kName] > 1 {
 		return false
 	}
 	return f.plainObject(o.Name.String(), 0)
+}
+
+// keysOf reports whether kb is keys[i] with `const keys = Object.keys(o)` (declared once,
+// never written) and keys only ever read by index or length: an element is an own key of o,
+// which keeps it while nothing deletes from o.
+func (f *flow) keysOf(kb *ast.BracketExpression, o string) bool {
+	keys, ok := kb.Left.(*ast.Identifier)
+	if !ok {
+		return false
+	}
+	b, ok := f.names.constant(keys.Name.String())
+	if !ok {
+		return false
+	}
+	call, ok := b.Initializer.(*ast.CallExpression)
+	if !ok || len(call.ArgumentList) != 1 || calleeName(call.Callee) != "keys" {
+		return false
+	}
+	if obj, ok := call.Callee.(*ast.DotExpression); !ok || !isName(obj.Left, "Object") || f.names.declared["Object"] > 0 {
+		return false
+	}
+	if arg, ok := call.ArgumentList[0].(*ast.Identifier); !ok || arg.Name.String() != o {
+		return false
+	}
+	onlyRead := true
+	name := keys.Name.String()
+	walkAST(f.prg, nil, func(n, parent ast.Node) bool {
+		id, ok := n.(*ast.Identifier)
+		if !ok || id.Name.String() != name || !onlyRead {
+			return onlyRead
+		}
+		switch p := parent.(type) {
+		case *ast.Binding:
+			onlyRead = p == b
+		case *ast.BracketExpression:
+			onlyRead = p.Left == ast.Expression(id) && !isWriteTarget(p, f.parents[p]) && !isCallee(p, f.parents[p])
+		case *ast.DotExpression:
+			onlyRead = p.Identifier.Name == "length" && !isWriteTarget(p, f.parents[p])
+		default:
+			onlyRead = false
+		}
+		return onlyRead
+	})
+	return onlyRead
+}
+
+func isName(e ast.Expression, name string) bool {
+	id, ok := e.(*ast.Identifier)
+	return ok && id.Name.String() == name
 }
 
 // enclosingForIn returns the for-in statement over the name o with the variable k whose body
