@@ -285,3 +285,9 @@ func TestOwnKeyLoopsWithHostileNames(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderLoopBenchmarkIsPooled(t *testing.T) {
+	if p, err := Compile("t", []byte(benchHeaderLoop), RuntimeJS2); err != nil || p.shared {
+		t.Fatalf("BenchmarkHeaderLoopAndTable would measure fresh VMs: %v", err)
+	}
+}
