@@ -352,8 +352,8 @@ type edgeTLS struct {
 }
 
 // listenEdgeTLS opens the HTTPS edge listener, if asked for, with the given certificate or a
-// self-signed one kept in the data directory (with --in-memory, in the temporary directory),
-// so a certificate the user trusted once stays the same across restarts.
+// self-signed one kept in the data directory (with --in-memory, in the user's cache
+// directory), so a certificate the user trusted once stays the same across restarts.
 func listenEdgeTLS(c serveConfig, getenv func(string) string) (*edgeTLS, error) {
 	if c.edgeTLSListen == "" {
 		return nil, nil
@@ -363,13 +363,13 @@ func listenEdgeTLS(c serveConfig, getenv func(string) string) (*edgeTLS, error) 
 	if c.edgeTLSCert != "" {
 		t.cert, err = tls.LoadX509KeyPair(c.edgeTLSCert, c.edgeTLSKey)
 	} else {
-		dir := c.dataDir
+		dir := filepath.Join(c.dataDir, "edge-tls")
 		if c.inMemory {
-			tmp := getenv("TMPDIR")
-			if tmp == "" {
-				tmp = "/tmp"
+			cache, err := userCacheDir(getenv)
+			if err != nil {
+				return nil, fmt.Errorf("no directory to keep the self-signed certificate in (give --edge-tls-cert and --edge-tls-key): %w", err)
 			}
-			dir = filepath.Join(tmp, "localfront-edge-tls")
+			dir = filepath.Join(cache, "localfront", "edge-tls")
 		}
 		t.cert, t.certPath, err = selfsigned.LoadOrGenerate(dir, c.edgeDomain, time.Now())
 		t.note = ", self-signed: trust it with curl --cacert " + t.certPath
@@ -381,6 +381,17 @@ func listenEdgeTLS(c serveConfig, getenv func(string) string) (*edgeTLS, error) 
 		return nil, err
 	}
 	return t, nil
+}
+
+// userCacheDir is os.UserCacheDir read through getenv: $XDG_CACHE_HOME, else $HOME/.cache.
+func userCacheDir(getenv func(string) string) (string, error) {
+	if d := getenv("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache"), nil
+	}
+	return "", errors.New("neither XDG_CACHE_HOME nor HOME is set")
 }
 
 // serveGCPercent is the garbage collector's target when GOGC is not set. The server's live

@@ -300,7 +300,7 @@ func TestServeGCPercent(t *testing.T) {
 func TestServeEdgeTLS(t *testing.T) {
 	dir := t.TempDir()
 	p := serveInProcess(t, "--data-dir", dir, "--edge-tls-listen", "127.0.0.1:0")
-	certPath := filepath.Join(dir, selfsigned.CertFile)
+	certPath := filepath.Join(dir, "edge-tls", "cloudfront.localhost", selfsigned.CertFile)
 	m := regexp.MustCompile(`edge \(HTTPS, HTTP/2\): https://(127\.0\.0\.1:\d+)  \(certificate (\S+), self-signed`).FindStringSubmatch(p.banner)
 	if m == nil || m[2] != certPath {
 		t.Fatalf("banner:\n%s", p.banner)

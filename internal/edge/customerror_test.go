@@ -101,6 +101,14 @@ func TestCustomErrorResponses(t *testing.T) {
 		t.Errorf("page origin unreachable: %d %q", resp.StatusCode, body)
 	}
 
+	// An origin the edge cannot use at all (a VPC origin): 502, replaced by its page too.
+	vpc := f.distribution("", "", withPages, func(c *distributions.Config) {
+		c.Origins[0].Custom, c.Origins[0].VPC = nil, true
+	})
+	if resp, body = f.get(vpc.DomainName, "/anything"); resp.StatusCode != 503 || body != "<p>page /errors/down.html</p>" {
+		t.Errorf("unusable origin → page: %d %q", resp.StatusCode, body)
+	}
+
 	// Responses a function generated, and function failures, are not replaced.
 	gen := f.publish("gen404", js2, `function handler(event) { return {statusCode: 404, body: 'from the function'}; }`)
 	d = f.distribution(gen, "", withPages)

@@ -266,6 +266,10 @@ func (x *exchange) invalid(fn *function, err error) {
 func (x *exchange) fetch(fr *forward.Request, rt *route) *forward.Response {
 	if rt.err != "" {
 		x.e.log.Warn("edge: origin not reachable", "request_id", x.id, "distribution", x.dist.id, "error", rt.err)
+		if ce, ok := x.errorPage(http.StatusBadGateway); ok {
+			x.customError(ce, http.StatusBadGateway)
+			return nil
+		}
 		x.page(http.StatusBadGateway, reasonOriginUnreachable, "OriginConnectError")
 		return nil
 	}

@@ -221,6 +221,7 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	clear(b.objects[:cap(b.objects)]) // let this run's objects go
 	b.event = nil
 	b.evObj, b.reqObj, b.respObj = eventObject{}, requestObject{}, responseObject{} // nor its data
+	b.args[0] = nil
 	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}

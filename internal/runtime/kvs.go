@@ -54,6 +54,7 @@ type kvsModule struct {
 	bufferFrom   goja.Callable
 	buffer       goja.Value
 	isExtensible goja.Callable
+	ownSymbols   goja.Callable // Object.getOwnPropertySymbols: goja's Symbols() lists enumerable ones only
 	promiseProto *goja.Object
 	settled      settledPromises
 }
@@ -99,12 +100,13 @@ func (st *vmState) installKVS(cf *goja.Object) error {
 	}
 	if objCtor, ok := vm.Get("Object").(*goja.Object); ok {
 		m.isExtensible, _ = goja.AssertFunction(objCtor.Get("isExtensible"))
+		m.ownSymbols, _ = goja.AssertFunction(objCtor.Get("getOwnPropertySymbols"))
 	}
 	if promiseCtor, ok := vm.Get("Promise").(*goja.Object); ok {
 		m.promiseProto, _ = promiseCtor.Get("prototype").(*goja.Object)
 	}
-	if m.parseJSON == nil || m.bufferFrom == nil || m.isExtensible == nil || m.promiseProto == nil {
-		return fmt.Errorf("runtime: cf.kvs needs JSON.parse, Buffer.from, Object.isExtensible and Promise")
+	if m.parseJSON == nil || m.bufferFrom == nil || m.isExtensible == nil || m.ownSymbols == nil || m.promiseProto == nil {
+		return fmt.Errorf("runtime: cf.kvs needs JSON.parse, Buffer.from, Object.isExtensible, Object.getOwnPropertySymbols and Promise")
 	}
 	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{"get": m.get, "exists": m.exists, "meta": m.meta} {
 		if err := m.proto.DefineDataProperty(name, namedFunc(vm, name, fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
@@ -172,7 +174,14 @@ func (m *kvsModule) fulfilled(k settledKey) goja.Value {
 
 // pristine reports whether no code has changed the promise object p itself.
 func (m *kvsModule) pristine(p *goja.Object) bool {
-	if p.Prototype() != m.promiseProto || len(p.GetOwnPropertyNames()) > 0 || len(p.Symbols()) > 0 {
+	if p.Prototype() != m.promiseProto || len(p.GetOwnPropertyNames()) > 0 { // names: enumerable or not
+		return false
+	}
+	syms, err := m.ownSymbols(goja.Undefined(), p)
+	if err != nil {
+		return false
+	}
+	if arr, ok := syms.(*goja.Object); !ok || arr.Get("length").ToInteger() != 0 {
 		return false
 	}
 	ext, err := m.isExtensible(goja.Undefined(), p)

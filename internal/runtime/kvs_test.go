@@ -223,6 +223,8 @@ async function handler(event) {
 		{"/plain", true}, {"/plain", false}, {"/tag", false}, {"/plain", true},
 		{"/symbol", false}, {"/plain", true}, {"/seal", false}, {"/plain", true},
 		{"/freeze", false}, {"/plain", true}, {"/plain", false},
+		{"/hidden-symbol", false}, {"/plain", true}, // changed from Go below: no JS route is left open
+		{"/hidden-name", false}, {"/plain", true},
 	} {
 		ev := requestEvent()
 		ev.Request.URI = step.uri
@@ -238,6 +240,18 @@ async function handler(event) {
 			t.Errorf("run %d (%s): new promise = %v, want %v", i, step.uri, fresh, step.fresh)
 		}
 		prev = got
+		// Non-enumerable own properties, which only defineProperty makes (and programs that
+		// call it never run on a reused VM): the check must see them all the same.
+		switch step.uri {
+		case "/hidden-symbol":
+			if err := got.DefineDataPropertySymbol(goja.SymIterator, got, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+				t.Fatal(err)
+			}
+		case "/hidden-name":
+			if err := got.DefineDataProperty("hidden", got, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	// The other ways to change an object mark the program as touching shared state: it
 	// never runs on a reused VM, so nothing it did can reach another run.

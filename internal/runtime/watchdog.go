@@ -84,6 +84,7 @@ func (w *watchdog) stop(r *watchedRun) watchReason {
 	delete(w.runs, r)
 	reason := r.reason
 	w.mu.Unlock()
+	r.ctx, r.vm = nil, nil // an idle VM keeps nothing of the request
 	return reason
 }
 

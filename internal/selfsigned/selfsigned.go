@@ -1,7 +1,7 @@
 // Package selfsigned makes (and keeps) the certificate of the edge's HTTPS listener when the
-// user gives none: a self-signed ECDSA P-256 certificate for the distribution domain names
-// (*.<edge domain>) and loopback, so `redirect-to-https` and `https-only` behaviours can be
-// tried locally with `curl --cacert`.
+// user gives none: a self-signed ECDSA P-256 server certificate (not a CA) for the
+// distribution domain names (*.<edge domain>) and loopback, so `redirect-to-https` and
+// `https-only` behaviours can be tried locally with `curl --cacert`.
 package selfsigned
 
 import (
@@ -12,7 +12,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -46,10 +45,10 @@ func Generate(edgeDomain string, now time.Time) (certPEM, keyPEM []byte, err err
 		Subject:               pkix.Name{CommonName: "LocalFront edge (*." + edgeDomain + ")", Organization: []string{"LocalFront"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(validity),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		IsCA:                  true, // so clients can trust it directly as their CA file
+		IsCA:                  false, // trusted as itself (curl --cacert), it can vouch for no other certificate
 		DNSNames:              dns,
 		IPAddresses:           ips,
 	}
@@ -65,37 +64,83 @@ func Generate(edgeDomain string, now time.Time) (certPEM, keyPEM []byte, err err
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
 
-// File names of a kept certificate and key in a directory.
+// File names of a kept certificate and key, in a directory per edge domain.
 const (
 	CertFile = "edge-tls-cert.pem"
 	KeyFile  = "edge-tls-key.pem"
 )
 
-// LoadOrGenerate returns the certificate kept in dir for the edge domain, or generates one
-// and keeps it there (the key readable by the owner only), so a certificate the user chose to
-// trust stays the same across restarts. It returns the path of the certificate file.
+// LoadOrGenerate returns the certificate kept under dir for the edge domain, or generates
+// one and keeps it there (in dir/<edge domain>/, the key readable by the owner only), so a
+// certificate the user chose to trust stays the same across restarts. A kept pair that is
+// damaged, expiring or for other names is replaced. It returns the certificate file's path.
+// The directory must not be writable by others: whoever can write there chooses what the
+// user is told to trust.
 func LoadOrGenerate(dir, edgeDomain string, now time.Time) (tls.Certificate, string, error) {
+	dir = filepath.Join(dir, edgeDomain)
+	if err := privateDir(dir); err != nil {
+		return tls.Certificate{}, "", err
+	}
 	certPath, keyPath := filepath.Join(dir, CertFile), filepath.Join(dir, KeyFile)
 	if c, err := tls.LoadX509KeyPair(certPath, keyPath); err == nil && usable(c, edgeDomain, now) {
 		return c, certPath, nil
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return tls.Certificate{}, "", fmt.Errorf("the kept edge certificate (%s): %w", certPath, err)
 	}
 	certPEM, keyPEM, err := Generate(edgeDomain, now)
 	if err != nil {
 		return tls.Certificate{}, "", err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// Each file replaces the old one whole (rename), the key first: a crash leaves at worst a
+	// mismatched pair, which the next start replaces.
+	if err := writeFile(keyPath, keyPEM, 0o600); err != nil {
 		return tls.Certificate{}, "", err
 	}
-	if err := os.WriteFile(keyPath, keyPEM, 0o600); err != nil {
-		return tls.Certificate{}, "", err
-	}
-	if err := os.WriteFile(certPath, certPEM, 0o644); err != nil {
+	if err := writeFile(certPath, certPEM, 0o644); err != nil {
 		return tls.Certificate{}, "", err
 	}
 	c, err := tls.X509KeyPair(certPEM, keyPEM)
 	return c, certPath, err
+}
+
+// privateDir makes dir (and its parents) if needed and checks that only its owner can
+// write to it.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() || fi.Mode().Perm()&0o022 != 0 || !ownedByMe(fi) {
+		return fmt.Errorf("%s must be a directory of this user that no one else can write to", dir)
+	}
+	return nil
+}
+
+// writeFile writes data to a new file next to path and renames it into place.
+func writeFile(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // usable reports whether a kept certificate still covers the edge domain for at least a day.

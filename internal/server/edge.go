@@ -139,9 +139,6 @@ func (s *Server) ServeEdge(l net.Listener) error {
 // certificate cert, until Shutdown or Close; it then returns nil. The edge's redirect-to-https
 // answers point at l's port.
 func (s *Server) ServeEdgeTLS(l net.Listener, cert tls.Certificate) error {
-	if a, ok := l.Addr().(*net.TCPAddr); ok {
-		s.ew.edge.SetHTTPSPort(a.Port)
-	}
 	return s.serveEdge(l, tlsEdge, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 }
 
@@ -149,11 +146,13 @@ func (s *Server) serveEdge(l net.Listener, which int, tc *tls.Config) error {
 	s.ew.mu.Lock()
 	if s.ew.servers[which] != nil {
 		s.ew.mu.Unlock()
+		l.Close() // as http.Server.Serve does on every return
 		return errors.New("server: the edge is already serving")
 	}
 	select {
 	case <-s.ew.stopping: // shut down (or closed) before it started
 		s.ew.mu.Unlock()
+		l.Close()
 		return nil
 	default:
 	}
@@ -166,6 +165,9 @@ func (s *Server) serveEdge(l net.Listener, which int, tc *tls.Config) error {
 		TLSConfig:         tc,
 	}
 	s.ew.servers[which] = srv
+	if a, ok := l.Addr().(*net.TCPAddr); ok && tc != nil {
+		s.ew.edge.SetHTTPSPort(a.Port) // redirect-to-https answers point here
+	}
 	s.ew.mu.Unlock()
 	var err error
 	if tc != nil {

@@ -245,14 +245,17 @@ func (s *Server) Serve(l net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		l.Close() // as http.Server.Serve does on every return
 		return errors.New("server: closed")
 	}
 	if s.stopping {
 		s.mu.Unlock()
+		l.Close()
 		return nil // shut down before it started: as if it had served and stopped
 	}
 	if s.http != nil {
 		s.mu.Unlock()
+		l.Close()
 		return errors.New("server: already serving")
 	}
 	s.http = &http.Server{

@@ -312,10 +312,13 @@ func TestShutdownBeforeServe(t *testing.T) {
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
+			if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
+				c.Close()
+				t.Errorf("%s: the listener was left open", name)
+			}
 		case <-time.After(10 * time.Second):
 			l.Close()
 			t.Errorf("%s: still serving after Shutdown", name)
 		}
-		l.Close()
 	}
 }
