@@ -152,6 +152,14 @@ func (fl *FunctionLogs) Lines(account, name string, after uint64) []LogLine {
 	return nil
 }
 
+// Logged reports whether the function has recorded any line (even one since pushed out).
+func (fl *FunctionLogs) Logged(account, name string) bool {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	f := fl.logs[logKey(account, name)]
+	return f != nil && f.seq > 0
+}
+
 // LogSubscription delivers a function's new lines as they are recorded.
 type LogSubscription struct {
 	fl      *FunctionLogs

@@ -145,7 +145,7 @@ func (s *Server) knownToLogs(ctx context.Context, account, name string) (bool, e
 	if ae := apierror.As(err); ae == nil || ae.Code != "NoSuchFunctionExists" {
 		return false, err
 	}
-	return len(s.ew.edge.Logs().Lines(account, name, 0)) > 0, nil
+	return s.ew.edge.Logs().Logged(account, name), nil
 }
 
 func logTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
