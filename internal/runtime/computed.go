@@ -103,7 +103,9 @@ func (f *flow) escapes(e ast.Expression, contained bool) bool {
 		switch p := f.parents[e].(type) {
 		case *ast.AssignExpression:
 			return p.Left != e
-		case *ast.UnaryExpression, *ast.ExpressionStatement, *ast.TemplateLiteral,
+		case *ast.TemplateLiteral:
+			return p.Tag == e // a tag is called (with the template's strings); a value is made a string
+		case *ast.UnaryExpression, *ast.ExpressionStatement,
 			*ast.IfStatement, *ast.WhileStatement, *ast.DoWhileStatement, *ast.ForStatement,
 			*ast.SwitchStatement, *ast.CaseStatement, *ast.ForInStatement:
 			// Operators (delete, ++, !, typeof, -…) yield primitives; statements test or
@@ -265,11 +267,14 @@ func (f *flow) escapesFromReturn(ret *ast.ReturnStatement, contained bool) bool 
 	return escaped
 }
 
-// isWriteTarget reports whether e is assigned to, deleted or updated by parent.
+// isWriteTarget reports whether e is assigned to (by = or as a for-in/of head), deleted or
+// updated by parent.
 func isWriteTarget(e ast.Expression, parent ast.Node) bool {
 	switch p := parent.(type) {
 	case *ast.AssignExpression:
 		return p.Left == e
+	case *ast.ForIntoExpression:
+		return p.Expression == e
 	case *ast.UnaryExpression:
 		return p.Operator == token.DELETE || p.Operator == token.INCREMENT || p.Operator == token.DECREMENT
 	}

@@ -112,7 +112,10 @@ func TestComputedMemberClassification(t *testing.T) {
 		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); ks[0] = '__proto__'; q[ks[0]].x = 1; }`, true},
 		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); ks.push('constructor'); q[ks[1]].x = 1; }`, true},
 		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); f(ks); q[ks[0]].x = 1; } function f(a) {}`, true},
-		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q.a; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q.toString; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q['constructor']; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q[ks[1]]; q[ks[0]].x = 1; }`, true},
+		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(q); delete q.a; q[ks[0]].x = 1; }`, false}, // uncovers nothing shared
 		{`function handler(e) { var q = e[e.request.uri]; var ks = Object.keys(q); q[ks[0]].x = 1; }`, true},
 		{`function handler(e) { var q = e.request.querystring; var ks = Object.keys(e); q[ks[0]].x = 1; }`, true},
 		{`function handler(e) { var Object = {keys: function () { return ['__proto__']; }}; var q = e.request.querystring; var ks = Object.keys(q); q[ks[0]].x = 1; }`, true},

@@ -15,7 +15,11 @@ import (
 //     literal, its own properties hold nothing shared (putting a shared object there is
 //     flagged too), so the value is not shared and may go anywhere;
 //     `const keys = Object.keys(o)`, read only as keys[i] and keys.length, gives own keys
-//     too, while nothing deletes from o (delete or Reflect.deleteProperty);
+//     too. Both hold while the program deletes nothing that could uncover a shared property
+//     (a computed key, a built-in's name, Reflect.deleteProperty: through an alias, `this` or
+//     a parameter, any object may be o), the loop declares its
+//     own variable, the handler is never called by the program (then its parameter is the
+//     event) and literals set no __proto__ (for-in walks enumerable inherited properties);
 //   - a value kept in a variable: `var target = map[country]; if (target) … target + uri`.
 //     When the variable is declared once, by that initializer, and never written again,
 //     every use of the name is a use of the value, and the value is followed through each
@@ -26,15 +30,20 @@ import (
 
 // names counts, per name, what the program does with it.
 type names struct {
-	declared map[string]int  // var/let/const/parameter bindings, function, catch and class names
-	written  map[string]int  // assignments, ++/--, for-in/of heads naming it (declarations aside)
-	deleted  map[string]bool // a member of it is deleted (delete o.x, delete o[k])
+	declared map[string]int // var/let/const/parameter bindings, function, catch and class names
+	written  map[string]int // assignments, ++/--, for-in/of heads naming it (declarations aside)
 	binding  map[string]*ast.Binding
 	patterns bool // the program destructures (the syntax gate refuses it today)
+	// anyDelete: the program deletes a property that may uncover a shared one (delete with a
+	// computed key or a name under which built-ins hold objects, Reflect.deleteProperty):
+	// through an alias, `this` or a parameter it may be one of an object the own-key rule
+	// relies on, so that rule is off
+	anyDelete   bool
+	handlerRefs int // uses of the name handler other than its declaration (a call passes another event)
 }
 
 func countNames(prg *ast.Program) *names {
-	ns := &names{declared: map[string]int{}, written: map[string]int{}, deleted: map[string]bool{}, binding: map[string]*ast.Binding{}}
+	ns := &names{declared: map[string]int{}, written: map[string]int{}, binding: map[string]*ast.Binding{}}
 	walkAST(prg, nil, func(n, parent ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Binding:
@@ -71,10 +80,12 @@ func countNames(prg *ast.Program) *names {
 			ns.patterns = true
 		case *ast.CallExpression:
 			// Reflect.deleteProperty(o, k) deletes without the operator.
-			if calleeName(n.Callee) == "deleteProperty" && len(n.ArgumentList) > 0 {
-				if id, ok := n.ArgumentList[0].(*ast.Identifier); ok {
-					ns.deleted[id.Name.String()] = true
-				}
+			if calleeName(n.Callee) == "deleteProperty" {
+				ns.anyDelete = true
+			}
+		case *ast.Identifier:
+			if n.Name == "handler" {
+				ns.handlerRefs++
 			}
 		case *ast.AssignExpression:
 			if id, ok := n.Left.(*ast.Identifier); ok {
@@ -87,16 +98,32 @@ func countNames(prg *ast.Program) *names {
 					ns.written[id.Name.String()]++
 				}
 			case token.DELETE:
-				if root, _, _ := memberChain(n.Operand, nil); root != nil {
-					if id, ok := root.(*ast.Identifier); ok {
-						ns.deleted[id.Name.String()] = true
-					}
-				}
+				ns.anyDelete = ns.anyDelete || mayUncoverShared(n.Operand)
 			}
 		}
 		return true
 	})
 	return ns
+}
+
+// mayUncoverShared reports whether deleting the member e may let a read of the same key find
+// an inherited shared object: its key is computed, or a name under which a built-in holds one
+// (`delete o.toString`); `delete v.multiValue` cannot.
+func mayUncoverShared(e ast.Expression) bool {
+	var name string
+	switch m := e.(type) {
+	case *ast.DotExpression:
+		name = m.Identifier.Name.String()
+	case *ast.BracketExpression:
+		s, ok := m.Member.(*ast.StringLiteral)
+		if !ok {
+			return true
+		}
+		name = s.Value.String()
+	default:
+		return false // delete of a name: a syntax error in strict code
+	}
+	return sharedNames() == nil || sharedNames()[name] || prototypeNames[name]
 }
 
 // calleeName is the member name a call goes through (x.name(…) or x['name'](…)), or "".
@@ -139,7 +166,7 @@ func handlerParam(prg *ast.Program) string {
 // above), with o an object that holds nothing shared.
 func (f *flow) ownKey(b *ast.BracketExpression) bool {
 	o, ok := b.Left.(*ast.Identifier)
-	if !ok || f.names.patterns || f.names.deleted[o.Name.String()] {
+	if !ok || f.names.patterns || f.names.anyDelete {
 		return false
 	}
 	if kb, isBracket := b.Member.(*ast.BracketExpression); isBracket {
@@ -232,7 +259,9 @@ func (f *flow) enclosingForIn(e ast.Node, k, o string) *ast.ForInStatement {
 	return nil
 }
 
-// forInVariable is the name a for-in assigns, or "".
+// forInVariable is the name a for-in declares (`for (var|let|const k in o)`), or "". A name
+// declared elsewhere (`var k; … for (k in o)`) may be shared with another activation of the
+// function, a recursive call for one, and change under the loop body.
 func forInVariable(n *ast.ForInStatement) string {
 	var t ast.Node
 	switch into := n.Into.(type) {
@@ -240,8 +269,6 @@ func forInVariable(n *ast.ForInStatement) string {
 		t = into.Binding.Target
 	case *ast.ForDeclaration:
 		t = into.Target
-	case *ast.ForIntoExpression:
-		t = into.Expression
 	}
 	if id, ok := t.(*ast.Identifier); ok {
 		return id.Name.String()
@@ -258,8 +285,8 @@ func (f *flow) plainObject(name string, depth int) bool {
 	}
 	if name == f.handlerParam {
 		// The handler's event: a parameter never written (any other binding of the name
-		// disqualifies it too).
-		return f.names.declared[name] == 1 && f.names.written[name] == 0
+		// disqualifies it too), and the handler is called by the runtime only.
+		return f.names.declared[name] == 1 && f.names.written[name] == 0 && f.names.handlerRefs == 0
 	}
 	b, ok := f.names.constant(name)
 	if !ok {
@@ -267,7 +294,7 @@ func (f *flow) plainObject(name string, depth int) bool {
 	}
 	switch init := b.Initializer.(type) {
 	case *ast.ObjectLiteral:
-		return true
+		return !setsPrototype(init) // for-in also walks the prototype's enumerable properties
 	case *ast.DotExpression:
 		e := ast.Expression(init)
 		for {
@@ -282,6 +309,25 @@ func (f *flow) plainObject(name string, depth int) bool {
 		}
 		id, ok := e.(*ast.Identifier)
 		return ok && f.plainObject(id.Name.String(), depth+1)
+	}
+	return false
+}
+
+// setsPrototype reports whether an object literal has a __proto__ entry.
+func setsPrototype(lit *ast.ObjectLiteral) bool {
+	for _, p := range lit.Value {
+		switch p := p.(type) {
+		case *ast.PropertyKeyed:
+			if s, ok := p.Key.(*ast.StringLiteral); !ok || p.Computed || s.Value == "__proto__" {
+				return true // a computed key may be "__proto__" too (then it is a plain property, but keep it simple)
+			}
+		case *ast.PropertyShort:
+			if p.Name.Name == "__proto__" {
+				return true
+			}
+		default:
+			return true // spread and anything else
+		}
 	}
 	return false
 }

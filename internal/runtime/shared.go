@@ -42,8 +42,20 @@ var sharedGlobals = []string{
 	"btoa", "crypto", "njs", "process",
 }
 
-// harmlessCallbacks may be passed as values (arr.map(String), arr.filter(Boolean)).
+// harmlessCallbacks may be passed as callbacks to callbackMethods (arr.map(String),
+// arr.filter(Boolean)).
 var harmlessCallbacks = map[string]bool{"String": true, "Number": true, "Boolean": true}
+
+var callbackMethods = map[string]bool{
+	"map": true, "filter": true, "some": true, "every": true, "find": true, "findIndex": true,
+	"findLast": true, "findLastIndex": true, "forEach": true, "flatMap": true,
+}
+
+// arrayMutators change the array they are called on; Array.prototype is itself an array.
+var arrayMutators = map[string]bool{
+	"push": true, "pop": true, "shift": true, "unshift": true, "splice": true, "sort": true,
+	"reverse": true, "fill": true, "copyWithin": true,
+}
 
 var prototypeNames = map[string]bool{"prototype": true, "__proto__": true, "constructor": true}
 
@@ -130,10 +142,23 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		case *ast.CallExpression:
 			switch c := n.Callee.(type) {
 			case *ast.DotExpression:
-				flagged = prototypeCalls[c.Identifier.Name.String()]
+				flagged = prototypeCalls[c.Identifier.Name.String()] ||
+					arrayMutators[c.Identifier.Name.String()] && sharedReceiver(c.Left, roots)
 			case *ast.BracketExpression: // Object['getPrototypeOf'](…)
 				s, ok := c.Member.(*ast.StringLiteral)
-				flagged = ok && prototypeCalls[s.Value.String()]
+				flagged = ok && (prototypeCalls[s.Value.String()] || arrayMutators[s.Value.String()] && sharedReceiver(c.Left, roots))
+			case *ast.Identifier:
+				// A module object is held only by `var m = require('m')` (a root from then on)
+				// or used on the spot (`require('m').f()`); kept anywhere else it is not followed.
+				if c.Name == "require" && !declared["require"] {
+					flagged = !requireUsedInPlace(n, parent)
+				}
+			}
+		case *ast.ForIntoExpression: // for (o.x in …) assigns o.x
+			if id, ok := n.Expression.(*ast.Identifier); ok {
+				flagged = builtin[id.Name.String()] && !declared[id.Name.String()]
+			} else {
+				flagged = mutatesShared(n.Expression, roots, fl)
 			}
 		case *ast.AssignExpression:
 			if id, ok := n.Left.(*ast.Identifier); ok {
@@ -157,6 +182,37 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 		return !flagged
 	})
 	return flagged
+}
+
+// sharedReceiver reports whether a method's receiver may be a shared object: it is one, or is
+// reached through one or through a prototype, __proto__ or constructor property.
+func sharedReceiver(e ast.Expression, roots map[string]bool) bool {
+	root, viaPrototype, _ := memberChain(e, nil)
+	if viaPrototype {
+		return true
+	}
+	switch x := root.(type) {
+	case *ast.Identifier:
+		return roots[x.Name.String()]
+	case *ast.CallExpression:
+		id, ok := x.Callee.(*ast.Identifier)
+		return ok && id.Name == "require"
+	}
+	return false
+}
+
+// requireUsedInPlace reports whether the require call is a binding's initializer or the base
+// of a member (`require('crypto').createHash(…)`).
+func requireUsedInPlace(call *ast.CallExpression, parent ast.Node) bool {
+	switch p := parent.(type) {
+	case *ast.Binding:
+		return p.Initializer == ast.Expression(call)
+	case *ast.DotExpression:
+		return p.Left == ast.Expression(call)
+	case *ast.BracketExpression:
+		return p.Left == ast.Expression(call)
+	}
+	return false
 }
 
 // isCallee reports whether e is called by parent (a method call: x.trim()).
@@ -244,8 +300,10 @@ func isValueUse(id ast.Expression, parent ast.Node) bool {
 		if p.Callee == ast.Expression(id) {
 			return false
 		}
+		// arr.map(String), arr.filter(Boolean): the callback is only called. Anywhere else
+		// (Object.assign(String, …), f(String)) the constructor may be changed.
 		name, _ := id.(*ast.Identifier)
-		return name == nil || !harmlessCallbacks[name.Name.String()]
+		return name == nil || !harmlessCallbacks[name.Name.String()] || !callbackMethods[calleeName(p.Callee)]
 	case *ast.NewExpression:
 		return p.Callee != ast.Expression(id)
 	case *ast.UnaryExpression:

@@ -1,0 +1,6 @@
+function handler(event) {
+  var P = Object.getOwnPropertyDescriptor(String, 'prototype').value;
+  console.log('mark=' + ''.mark);
+  P.mark = 1;
+  return event.request;
+}

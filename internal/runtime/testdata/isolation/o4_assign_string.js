@@ -1,0 +1,5 @@
+function handler(event) {
+  console.log('mark=' + String.mark);
+  Object.assign(String, {mark: 1});
+  return {statusCode: 200};
+}

@@ -1,0 +1,5 @@
+function handler(event) {
+  console.log('mark=' + event.request.rawQueryString.mark);
+  event.request.rawQueryString.mark = 1;
+  return {statusCode: 200};
+}

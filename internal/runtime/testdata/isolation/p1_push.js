@@ -1,0 +1,5 @@
+function handler(event) {
+  console.log('elem=' + [][0]);
+  Array.prototype.push(7);
+  return {statusCode: 200};
+}
