@@ -21,7 +21,12 @@ import (
 //     value (`var m = Math`, `[JSON]`, `f(Math)`, `Object.assign(String.prototype, …)`), except
 //     as a callee, a member base (`Object.prototype.hasOwnProperty.call(…)`), in comparisons
 //     and typeof/instanceof, and String/Number/Boolean as callbacks;
-//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties/valueOf;
+//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties/valueOf, or an
+//     array mutator (push, splice, sort…) on something reached through a shared name or a
+//     prototype (`Array.prototype.push(7)`: Array.prototype is an array);
+//   - uses require('m') other than as `var x = require('m')` or a member base, passes
+//     String/Number/Boolean anywhere but to map/filter-style callbacks, or assigns to a
+//     member of a shared object through a for-in head;
 //   - assigns to a global built-in's name it does not declare (Math = …);
 //   - lets the value of a computed member (`o[k]`, key not a literal) escape (computed.go):
 //     the key may be '__proto__' or 'constructor' at run time (`''['__pro'+'to__']`); or
