@@ -32,6 +32,9 @@ type Program struct {
 	// kvsHandles: a stateless program whose top level holds cf.kvs() handles, which are
 	// reused only while the invocation's store is the one they were made for
 	kvsHandles bool
+	// mayFreeze: the program names freeze, seal or preventExtensions, so objects it gets
+	// may stop being extensible (kvs.go checks kept promises for it)
+	mayFreeze bool
 }
 
 // CompileError is a function's code that CloudFront would refuse to run: a syntax error, a
@@ -137,6 +140,7 @@ func Compile(name string, code []byte, runtimeName string) (*Program, error) {
 	return &Program{
 		Name: name, Runtime: runtimeName, version: v, code: compiled, imports: imports,
 		shared: touchesShared(prg, imports), stateless: stateless, kvsHandles: kvsHandles,
+		mayFreeze: namesAny(prg, "freeze", "seal", "preventExtensions"),
 	}, nil
 }
 

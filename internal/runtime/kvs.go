@@ -53,8 +53,9 @@ type kvsModule struct {
 	parseJSON    goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
 	bufferFrom   goja.Callable
 	buffer       goja.Value
-	isExtensible goja.Callable
-	ownSymbols   goja.Callable // Object.getOwnPropertySymbols: goja's Symbols() lists enumerable ones only
+	// untouched(p): extensible and without own symbols (goja's Symbols() lists enumerable ones
+	// only), one call into the VM; made from Object's functions before user code runs
+	untouched    goja.Callable
 	promiseProto *goja.Object
 	settled      settledPromises
 }
@@ -98,14 +99,13 @@ func (st *vmState) installKVS(cf *goja.Object) error {
 		m.buffer = buf
 		m.bufferFrom, _ = goja.AssertFunction(buf.Get("from"))
 	}
-	if objCtor, ok := vm.Get("Object").(*goja.Object); ok {
-		m.isExtensible, _ = goja.AssertFunction(objCtor.Get("isExtensible"))
-		m.ownSymbols, _ = goja.AssertFunction(objCtor.Get("getOwnPropertySymbols"))
+	if f, err := vm.RunString(untouchedSource); err == nil {
+		m.untouched, _ = goja.AssertFunction(f)
 	}
 	if promiseCtor, ok := vm.Get("Promise").(*goja.Object); ok {
 		m.promiseProto, _ = promiseCtor.Get("prototype").(*goja.Object)
 	}
-	if m.parseJSON == nil || m.bufferFrom == nil || m.isExtensible == nil || m.ownSymbols == nil || m.promiseProto == nil {
+	if m.parseJSON == nil || m.bufferFrom == nil || m.untouched == nil || m.promiseProto == nil {
 		return fmt.Errorf("runtime: cf.kvs needs JSON.parse, Buffer.from, Object.isExtensible, Object.getOwnPropertySymbols and Promise")
 	}
 	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{"get": m.get, "exists": m.exists, "meta": m.meta} {
@@ -172,21 +172,27 @@ func (m *kvsModule) fulfilled(k settledKey) goja.Value {
 	return p
 }
 
-// pristine reports whether no code has changed the promise object p itself.
+// pristine reports whether no code has changed the promise object p itself: its prototype,
+// its own string-keyed properties (enumerable or not) and enumerable symbols are checked in
+// Go. Non-enumerable properties need defineProperty(ies), which no pooled program calls
+// (shared.go), and the VM runs no other program; a program that may freeze, seal or
+// preventExtensions is checked in full, extensibility and every own symbol, in one call.
 func (m *kvsModule) pristine(p *goja.Object) bool {
-	if p.Prototype() != m.promiseProto || len(p.GetOwnPropertyNames()) > 0 { // names: enumerable or not
+	if p.Prototype() != m.promiseProto || len(p.GetOwnPropertyNames()) > 0 || len(p.Symbols()) > 0 {
 		return false
 	}
-	syms, err := m.ownSymbols(goja.Undefined(), p)
-	if err != nil {
-		return false
+	if !m.st.prog.mayFreeze {
+		return true
 	}
-	if arr, ok := syms.(*goja.Object); !ok || arr.Get("length").ToInteger() != 0 {
-		return false
-	}
-	ext, err := m.isExtensible(goja.Undefined(), p)
-	return err == nil && ext.ToBoolean()
+	ok, err := m.untouched(goja.Undefined(), p)
+	return err == nil && ok.ToBoolean()
 }
+
+// untouchedSource evaluates to untouched(p); it closes over Object's functions as they are
+// before any user code runs.
+const untouchedSource = `(function (isExtensible, ownSymbols) {
+  return function (p) { return isExtensible(p) && ownSymbols(p).length === 0; };
+})(Object.isExtensible, Object.getOwnPropertySymbols)`
 
 // settleWith returns a promise already resolved with value or rejected with reason; the
 // handler's await continues when goja runs its job queue.

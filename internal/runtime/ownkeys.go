@@ -126,6 +126,28 @@ func mayUncoverShared(e ast.Expression) bool {
 	return sharedNames() == nil || sharedNames()[name] || prototypeNames[name]
 }
 
+// namesAny reports whether the program uses any of the names as a member name (o.name or
+// o['name']) or a plain name. Computed names (o[k]) reaching them are shared.go's concern.
+func namesAny(prg *ast.Program, list ...string) bool {
+	want := map[string]bool{}
+	for _, n := range list {
+		want[n] = true
+	}
+	found := false
+	walkAST(prg, nil, func(n, _ ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.DotExpression:
+			found = found || want[n.Identifier.Name.String()]
+		case *ast.StringLiteral:
+			found = found || want[n.Value.String()]
+		case *ast.Identifier:
+			found = found || want[n.Name.String()]
+		}
+		return !found
+	})
+	return found
+}
+
 // calleeName is the member name a call goes through (x.name(…) or x['name'](…)), or "".
 func calleeName(callee ast.Expression) string {
 	switch c := callee.(type) {
