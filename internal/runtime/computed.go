@@ -104,7 +104,9 @@ func (f *flow) escapes(e ast.Expression, contained bool) bool {
 		case *ast.AssignExpression:
 			return p.Left != e
 		case *ast.TemplateLiteral:
-			return p.Tag == e // a tag is called (with the template's strings); a value is made a string
+			// In a plain template a value is made a string; a tagged one hands its values to
+			// the tag as they are (and calls the tag itself).
+			return p.Tag != nil
 		case *ast.UnaryExpression, *ast.ExpressionStatement,
 			*ast.IfStatement, *ast.WhileStatement, *ast.DoWhileStatement, *ast.ForStatement,
 			*ast.SwitchStatement, *ast.CaseStatement, *ast.ForInStatement:

@@ -228,7 +228,7 @@ func TestSharedNames(t *testing.T) {
 	if names == nil {
 		t.Fatal("the names could not be listed")
 	}
-	for _, n := range []string{"trim", "hasOwnProperty", "log", "createHash", "get", "prototype", "Math", "from"} {
+	for _, n := range []string{"trim", "hasOwnProperty", "log", "createHash", "get", "prototype", "Math", "from", "next", "update", "digest", "rawQueryString"} {
 		if !names[n] {
 			t.Errorf("%q missing", n)
 		}

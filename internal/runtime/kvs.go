@@ -48,11 +48,11 @@ const (
 // __proto__) is one touchesShared flags, and it never runs on a reused VM (shared.go).
 // The methods read the running invocation's reader (vmState.kvs), not one captured earlier.
 type kvsModule struct {
-	st           *vmState
-	proto        *goja.Object
-	parseJSON    goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
-	bufferFrom   goja.Callable
-	buffer       goja.Value
+	st         *vmState
+	proto      *goja.Object
+	parseJSON  goja.Callable // JSON.parse as installed (njs-style errors), taken before user code runs
+	bufferFrom goja.Callable
+	buffer     goja.Value
 	// untouched(p): extensible and without own symbols (goja's Symbols() lists enumerable ones
 	// only), one call into the VM; made from Object's functions before user code runs
 	untouched    goja.Callable

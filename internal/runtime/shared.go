@@ -21,7 +21,8 @@ import (
 //     value (`var m = Math`, `[JSON]`, `f(Math)`, `Object.assign(String.prototype, …)`), except
 //     as a callee, a member base (`Object.prototype.hasOwnProperty.call(…)`), in comparisons
 //     and typeof/instanceof, and String/Number/Boolean as callbacks;
-//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties/valueOf, or an
+//   - calls getPrototypeOf/setPrototypeOf/defineProperty/defineProperties/valueOf/
+//     getOwnPropertyDescriptor(s), or an
 //     array mutator (push, splice, sort…) on something reached through a shared name or a
 //     prototype (`Array.prototype.push(7)`: Array.prototype is an array);
 //   - uses require('m') other than as `var x = require('m')` or a member base, passes
@@ -67,6 +68,9 @@ var prototypeNames = map[string]bool{"prototype": true, "__proto__": true, "cons
 var prototypeCalls = map[string]bool{
 	"getPrototypeOf": true, "setPrototypeOf": true, "defineProperty": true, "defineProperties": true,
 	"valueOf": true, // returns its receiver: Math.valueOf() is Math
+	// a descriptor's value may be any property's, symbol-keyed ones included
+	// (arguments[Symbol.iterator] is Array.prototype.values)
+	"getOwnPropertyDescriptor": true, "getOwnPropertyDescriptors": true,
 }
 
 func touchesShared(prg *ast.Program, imports []importBinding) bool {

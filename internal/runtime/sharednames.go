@@ -45,6 +45,19 @@ func listSharedNames(v version) ([]string, error) {
 			roots = append(roots, m)
 		}
 	}
+	// Objects only a call returns, whose prototypes the globals do not lead to: iterators,
+	// hash and HMAC objects (their next, update, digest are shared functions).
+	makeFn, err := vm.RunString(madeObjects)
+	if err != nil {
+		return nil, err
+	}
+	mk, _ := goja.AssertFunction(makeFn)
+	crypto, _ := st.module("crypto", true)
+	made, err := mk(goja.Undefined(), crypto)
+	if err != nil {
+		return nil, err
+	}
+	roots = append(roots, made)
 	walker, err := vm.RunString(sharedNamesWalker)
 	if err != nil {
 		return nil, err
@@ -56,6 +69,19 @@ func listSharedNames(v version) ([]string, error) {
 	}
 	return strings.Split(out.String(), ","), nil
 }
+
+// madeObjects evaluates to a function of the crypto module returning objects built-ins make
+// whose prototypes are reachable only from them; what a runtime lacks is left out.
+const madeObjects = `(function (crypto) {
+  var makers = [
+    function () { return [].values(); }, function () { return [].keys(); }, function () { return [].entries(); },
+    function () { return ''[Symbol.iterator](); }, function () { return Buffer.from('ab').entries(); },
+    function () { return crypto.createHash('md5'); }, function () { return crypto.createHmac('md5', 'k'); }
+  ];
+  var out = [];
+  for (var i = 0; i < makers.length; i++) { try { out.push(makers[i]()); } catch (err) {} }
+  return out;
+})`
 
 // sharedNamesWalker lists the names of object-valued properties reachable from the roots.
 const sharedNamesWalker = `(function (roots) {
@@ -69,6 +95,11 @@ const sharedNamesWalker = `(function (roots) {
       if (d.get) { try { v = d.get.call(o); } catch (err) { continue; } } else { v = d.value; }
       if (v !== null && (typeof v === 'object' || typeof v === 'function')) { names[keys[i]] = true; }
       visit(v);
+    }
+    var syms = Object.getOwnPropertySymbols(o); // no names to list, but more objects to reach
+    for (var j = 0; j < syms.length; j++) {
+      var sd = Object.getOwnPropertyDescriptor(o, syms[j]);
+      if (!sd.get) { visit(sd.value); }
     }
     visit(Object.getPrototypeOf(o));
   }
