@@ -152,10 +152,10 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 			switch c := n.Callee.(type) {
 			case *ast.DotExpression:
 				flagged = prototypeCalls[c.Identifier.Name.String()] ||
-					arrayMutators[c.Identifier.Name.String()] && sharedReceiver(c.Left, roots)
+					arrayMutators[c.Identifier.Name.String()] && sharesObject(c.Left, roots)
 			case *ast.BracketExpression: // Object['getPrototypeOf'](…)
 				s, ok := c.Member.(*ast.StringLiteral)
-				flagged = ok && (prototypeCalls[s.Value.String()] || arrayMutators[s.Value.String()] && sharedReceiver(c.Left, roots))
+				flagged = ok && (prototypeCalls[s.Value.String()] || arrayMutators[s.Value.String()] && sharesObject(c.Left, roots))
 			case *ast.Identifier:
 				// A module object is held only by `var m = require('m')` (a root from then on)
 				// or used on the spot (`require('m').f()`); kept anywhere else it is not followed.
@@ -193,23 +193,6 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 	return flagged
 }
 
-// sharedReceiver reports whether a method's receiver may be a shared object: it is one, or is
-// reached through one or through a prototype, __proto__ or constructor property.
-func sharedReceiver(e ast.Expression, roots map[string]bool) bool {
-	root, viaPrototype, _ := memberChain(e, nil)
-	if viaPrototype {
-		return true
-	}
-	switch x := root.(type) {
-	case *ast.Identifier:
-		return roots[x.Name.String()]
-	case *ast.CallExpression:
-		id, ok := x.Callee.(*ast.Identifier)
-		return ok && id.Name == "require"
-	}
-	return false
-}
-
 // requireUsedInPlace reports whether the require call is a binding's initializer or the base
 // of a member (`require('crypto').createHash(…)`).
 func requireUsedInPlace(call *ast.CallExpression, parent ast.Node) bool {
@@ -235,7 +218,8 @@ func isIdentifier(e ast.Expression) bool {
 	return ok
 }
 
-// sharesObject reports whether evaluating e yields a shared object or a member of one.
+// sharesObject reports whether evaluating e yields a shared object or a member of one (or,
+// for a method's receiver, whether the method may change a shared object).
 func sharesObject(e ast.Expression, roots map[string]bool) bool {
 	root, viaPrototype, _ := memberChain(e, nil)
 	if viaPrototype {
