@@ -117,6 +117,11 @@ func (f *flow) escapes(e ast.Expression, contained bool) bool {
 			switch p.Operator {
 			case token.LOGICAL_AND, token.LOGICAL_OR, token.COALESCE:
 				e = p // the result may be this operand
+			case token.INSTANCEOF:
+				if p.Left == e {
+					return true // handed to C[Symbol.hasInstance], which the program may define
+				}
+				return false
 			default:
 				return false // comparisons and arithmetic yield primitives
 			}

@@ -301,9 +301,11 @@ func isValueUse(id ast.Expression, parent ast.Node) bool {
 		return p.Callee != ast.Expression(id)
 	case *ast.UnaryExpression:
 		return p.Operator != token.TYPEOF
-	case *ast.BinaryExpression: // comparisons, instanceof, in: nothing is changed
-		// &&, || and ?? yield an operand: `x || Math` is Math.
-		return p.Operator == token.LOGICAL_AND || p.Operator == token.LOGICAL_OR || p.Operator == token.COALESCE
+	case *ast.BinaryExpression: // comparisons, in: nothing is changed
+		// &&, || and ?? yield an operand: `x || Math` is Math. `x instanceof C` hands x to
+		// C[Symbol.hasInstance], which the program may have defined.
+		return p.Operator == token.LOGICAL_AND || p.Operator == token.LOGICAL_OR || p.Operator == token.COALESCE ||
+			p.Operator == token.INSTANCEOF && p.Left == id
 	case *ast.Binding:
 		return p.Target != id
 	case *ast.AssignExpression:

@@ -76,6 +76,15 @@ func (e *env) installGuards() error {
 		func() error { return e.guardStringify(jsonObj) },
 		func() error { return e.wrapCall(arrProto, "concat", false, e.checkArrayConcat) },
 	}
+	// split, match, search and matchAll hand their receiver, unconverted, to the argument's
+	// Symbol.split/match/search/matchAll method: String.prototype.split(hook) would give a
+	// function's hook String.prototype itself, which pooled VMs share. Made a string first,
+	// as replace and replaceAll already are (guardReplace), the receiver reaches no hook.
+	for _, name := range []string{"split", "match", "search", "matchAll"} {
+		steps = append(steps, func() error {
+			return e.wrapCall(strProto, name, false, func(c *goja.FunctionCall) { thisString(c) })
+		})
+	}
 	// Array methods that walk this.length inside one native call: on a sparse array with a
 	// huge length they would spin (or fill memory) beyond Interrupt's reach.
 	for _, name := range []string{"copyWithin", "every", "fill", "filter", "find", "findIndex",
