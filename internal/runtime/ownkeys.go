@@ -16,10 +16,10 @@ import (
 //     flagged too), so the value is not shared and may go anywhere;
 //     `const keys = Object.keys(o)`, read only as keys[i] and keys.length, gives own keys
 //     too. Both hold while the program deletes nothing that could uncover a shared property
-//     (a computed key, a built-in's name, Reflect.deleteProperty: through an alias, `this` or
-//     a parameter, any object may be o), the loop declares its
-//     own variable, the handler is never called by the program (then its parameter is the
-//     event) and literals set no __proto__ (for-in walks enumerable inherited properties);
+//     (a computed key, a built-in's name, Reflect.deleteProperty: through an alias, `this`
+//     or a parameter, any object may be o), the loop declares its own variable, the handler
+//     is never called by the program (then its parameter is the event) and literals set no
+//     __proto__ (for-in walks enumerable inherited properties);
 //   - a value kept in a variable: `var target = map[country]; if (target) … target + uri`.
 //     When the variable is declared once, by that initializer, and never written again,
 //     every use of the name is a use of the value, and the value is followed through each
