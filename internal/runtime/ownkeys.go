@@ -110,18 +110,10 @@ func countNames(prg *ast.Program) *names {
 // an inherited shared object: its key is computed, or a name under which a built-in holds one
 // (`delete o.toString`); `delete v.multiValue` cannot.
 func mayUncoverShared(e ast.Expression) bool {
-	var name string
-	switch m := e.(type) {
-	case *ast.DotExpression:
-		name = m.Identifier.Name.String()
-	case *ast.BracketExpression:
-		s, ok := m.Member.(*ast.StringLiteral)
-		if !ok {
-			return true
-		}
-		name = s.Value.String()
-	default:
-		return false // delete of a name: a syntax error in strict code
+	name, _, ok := literalMember(e)
+	if !ok {
+		_, computed := e.(*ast.BracketExpression)
+		return computed // delete of a name is a syntax error in strict code
 	}
 	return sharedNames() == nil || sharedNames()[name] || prototypeNames[name]
 }
@@ -148,17 +140,24 @@ func namesAny(prg *ast.Program, list ...string) bool {
 	return found
 }
 
-// calleeName is the member name a call goes through (x.name(…) or x['name'](…)), or "".
-func calleeName(callee ast.Expression) string {
-	switch c := callee.(type) {
+// literalMember returns the name and base of o.name or o['name'], or ok false for anything
+// else (a computed key, not a member).
+func literalMember(e ast.Expression) (name string, base ast.Expression, ok bool) {
+	switch m := e.(type) {
 	case *ast.DotExpression:
-		return c.Identifier.Name.String()
+		return m.Identifier.Name.String(), m.Left, true
 	case *ast.BracketExpression:
-		if s, ok := c.Member.(*ast.StringLiteral); ok {
-			return s.Value.String()
+		if s, isString := m.Member.(*ast.StringLiteral); isString {
+			return s.Value.String(), m.Left, true
 		}
 	}
-	return ""
+	return "", nil, false
+}
+
+// calleeName is the member name a call goes through (x.name(…) or x['name'](…)), or "".
+func calleeName(callee ast.Expression) string {
+	name, _, _ := literalMember(callee)
+	return name
 }
 
 // constant reports whether name is declared exactly once, by a var/let/const binding (or a

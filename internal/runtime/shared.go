@@ -149,19 +149,12 @@ func touchesShared(prg *ast.Program, imports []importBinding) bool {
 				flagged = true
 			}
 		case *ast.CallExpression:
-			switch c := n.Callee.(type) {
-			case *ast.DotExpression:
-				flagged = prototypeCalls[c.Identifier.Name.String()] ||
-					arrayMutators[c.Identifier.Name.String()] && sharesObject(c.Left, roots)
-			case *ast.BracketExpression: // Object['getPrototypeOf'](…)
-				s, ok := c.Member.(*ast.StringLiteral)
-				flagged = ok && (prototypeCalls[s.Value.String()] || arrayMutators[s.Value.String()] && sharesObject(c.Left, roots))
-			case *ast.Identifier:
+			if name, base, ok := literalMember(n.Callee); ok { // o.f(…), Object['getPrototypeOf'](…)
+				flagged = prototypeCalls[name] || arrayMutators[name] && sharesObject(base, roots)
+			} else if c, ok := n.Callee.(*ast.Identifier); ok && c.Name == "require" && !declared["require"] {
 				// A module object is held only by `var m = require('m')` (a root from then on)
 				// or used on the spot (`require('m').f()`); kept anywhere else it is not followed.
-				if c.Name == "require" && !declared["require"] {
-					flagged = !requireUsedInPlace(n, parent)
-				}
+				flagged = !requireUsedInPlace(n, parent)
 			}
 		case *ast.ForIntoExpression: // for (o.x in …) assigns o.x
 			if id, ok := n.Expression.(*ast.Identifier); ok {
