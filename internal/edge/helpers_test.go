@@ -16,6 +16,7 @@ import (
 
 	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/functions"
+	"github.com/localfront/localfront/internal/h1server"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store/sqlite"
 )
@@ -38,7 +39,7 @@ type fixture struct {
 	dists  *distributions.Service
 	engine *runtime.Engine
 	edge   *Edge
-	srv    *httptest.Server
+	srv    *viewerServer
 	client *http.Client
 	origin *testOrigin
 	seq    atomic.Int64
@@ -73,7 +74,7 @@ func newFixture(t testing.TB, fo ...fixtureOptions) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.edge.Close)
-	f.srv = httptest.NewServer(f.edge)
+	f.srv = newViewerServer(t, f.edge)
 	t.Cleanup(f.srv.Close)
 	f.client = &http.Client{
 		Transport: &http.Transport{MaxIdleConnsPerHost: 64},
@@ -289,4 +290,30 @@ func functionsInput(name, code, kvsARN string) functions.CreateInput {
 	return functions.CreateInput{Name: name, Code: []byte(code), Config: functions.Config{
 		Comment: "kvs", Runtime: js2, KeyValueStoreARNs: []string{kvsARN},
 	}}
+}
+
+// viewerServer serves the edge on a loopback port through h1server, as `localfront serve`
+// serves its plain-HTTP edge listener, so every edge test also tests that server.
+type viewerServer struct {
+	URL string
+	srv *h1server.Server
+}
+
+func newViewerServer(t testing.TB, h http.Handler) *viewerServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &viewerServer{URL: "http://" + l.Addr().String(), srv: &h1server.Server{Handler: h, IdleTimeout: time.Minute}}
+	go v.srv.Serve(l)
+	return v
+}
+
+// Close waits for the requests in flight (as httptest.Server.Close does), then closes.
+func (v *viewerServer) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v.srv.Shutdown(ctx)
+	v.srv.Close()
 }

@@ -25,6 +25,11 @@ type bridge struct {
 	reqObj  requestObject
 	respObj responseObject
 	args    [1]goja.Value // the handler's argument
+	// The JS objects over evObj, reqObj and respObj, made once per VM: a run cannot keep a
+	// reference past its end (the same premise as reusing the VM), and their only state of
+	// their own, the prototype, is reset by reuse.
+	evJS, reqJS, respJS *goja.Object
+	objectProto         *goja.Object // Object.prototype, the default prototype
 }
 
 type bridged struct {
@@ -34,6 +39,27 @@ type bridged struct {
 
 func (b *bridge) track(h any, d goja.DynamicObject) *goja.Object {
 	obj := b.vm.NewDynamicObject(d)
+	b.objects = append(b.objects, bridged{obj: obj, handler: h})
+	return obj
+}
+
+// reuse returns *slot, the per-VM object over d, made on first use, with its prototype
+// reset to proto (nil: Object.prototype) in case the last run changed it.
+func (b *bridge) reuse(slot **goja.Object, h any, d goja.DynamicObject, proto *goja.Object) *goja.Object {
+	obj := *slot
+	if obj == nil {
+		obj = b.vm.NewDynamicObject(d)
+		*slot = obj
+		if b.objectProto == nil {
+			b.objectProto = obj.Prototype()
+		}
+	}
+	if proto == nil {
+		proto = b.objectProto
+	}
+	if obj.Prototype() != proto {
+		_ = obj.SetPrototype(proto)
+	}
 	b.objects = append(b.objects, bridged{obj: obj, handler: h})
 	return obj
 }
@@ -58,7 +84,7 @@ func (b *bridge) str(s string) goja.Value { return b.vm.ToValue(s) }
 func (b *bridge) eventJS() goja.Value {
 	e := &b.evObj
 	e.b = b
-	return b.vm.NewDynamicObject(e)
+	return b.reuse(&b.evJS, e, e, nil)
 }
 
 // eventObject is the JS event: version, context, viewer, request, response.
@@ -99,15 +125,11 @@ func (e *eventObject) make(i int) goja.Value {
 	case 3:
 		r := &e.b.reqObj
 		*r = requestObject{b: e.b, src: ev.Request}
-		obj := e.b.track(r, r)
-		if e.b.reqProto != nil {
-			_ = obj.SetPrototype(e.b.reqProto)
-		}
-		return obj
+		return e.b.reuse(&e.b.reqJS, r, r, e.b.reqProto)
 	default:
 		r := &e.b.respObj
 		*r = responseObject{b: e.b, src: ev.Response}
-		return e.b.track(r, r)
+		return e.b.reuse(&e.b.respJS, r, r, nil)
 	}
 }
 

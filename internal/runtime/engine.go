@@ -180,7 +180,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	}
 	st.begin(now)
 	b := &st.bridge
-	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0]}
+	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0],
+		evJS: b.evJS, reqJS: b.reqJS, respJS: b.respJS, objectProto: b.objectProto}
 	st.cur = b
 	st.origin = nil
 	st.kvs = inv.KVS

@@ -46,3 +46,43 @@ func TestIsolationCorpus(t *testing.T) {
 		}
 	}
 }
+
+// The event, request and response objects are made once per VM (bridge.reuse). No pooled
+// program can change their prototype (that sends it to a fresh VM), but should one ever
+// slip through, the next run still starts from the default prototypes: here the change is
+// made from Go between runs.
+func TestReusedEventObjectsStartClean(t *testing.T) {
+	e := NewEngine(Options{MaxConcurrent: 1})
+	p, err := e.Compile("reuse", []byte(`function handler(event) {
+		var r = event.request;
+		console.log(typeof event.toString, typeof r.rawQueryString, r.x, Object.keys(r).join());
+		r.x = 1;
+		return r;
+	}`), RuntimeJS2)
+	if err != nil || p.shared {
+		t.Fatalf("compile: %v, shared %v (the test needs a pooled program)", err, p.shared)
+	}
+	first := e.Run(context.Background(), p, requestEvent(), Invocation{})
+	if first.Err != nil || len(first.Logs) != 1 || !strings.HasPrefix(first.Logs[0], "function function undefined method,uri") {
+		t.Fatalf("first run: %+v %q", first.Err, first.Logs)
+	}
+	st := e.idle.get(p)
+	if st == nil || st.bridge.evJS == nil || st.bridge.reqJS == nil {
+		t.Fatal("no pooled VM with event objects after the first run")
+	}
+	ev, req := st.bridge.evJS, st.bridge.reqJS
+	if err := ev.SetPrototype(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := req.SetPrototype(nil); err != nil {
+		t.Fatal(err)
+	}
+	e.idle.put(st)
+	second := e.Run(context.Background(), p, requestEvent(), Invocation{})
+	if second.Err != nil || strings.Join(second.Logs, "|") != strings.Join(first.Logs, "|") {
+		t.Fatalf("second run logged %q (%v), the first %q", second.Logs, second.Err, first.Logs)
+	}
+	if st := e.idle.get(p); st == nil || st.bridge.evJS != ev || st.bridge.reqJS != req {
+		t.Error("the event objects were not reused")
+	}
+}

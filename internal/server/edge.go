@@ -15,6 +15,7 @@ import (
 	"github.com/localfront/localfront/internal/distributions"
 	"github.com/localfront/localfront/internal/edge"
 	"github.com/localfront/localfront/internal/functions"
+	"github.com/localfront/localfront/internal/h1server"
 	"github.com/localfront/localfront/internal/runtime"
 	"github.com/localfront/localfront/internal/store"
 )
@@ -33,7 +34,14 @@ type edgeWiring struct {
 	stopOnce sync.Once
 
 	mu      sync.Mutex
-	servers [2]*http.Server // the edge listeners' servers: plain HTTP, HTTPS (once serving)
+	servers [2]edgeServer // the edge listeners' servers: plain HTTP, HTTPS (once serving)
+}
+
+// edgeServer is an edge listener's server: h1server's for plain HTTP, net/http's for HTTPS
+// (HTTP/2).
+type edgeServer interface {
+	Shutdown(context.Context) error
+	Close() error
 }
 
 // Indexes of edgeWiring.servers.
@@ -156,36 +164,53 @@ func (s *Server) serveEdge(l net.Listener, which int, tc *tls.Config) error {
 		return nil
 	default:
 	}
-	srv := &http.Server{
-		Handler:           s.ew.edge,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10, // CloudFront's limit on a viewer request's headers is about 20 KB
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		TLSConfig:         tc,
-	}
-	s.ew.servers[which] = srv
-	if a, ok := l.Addr().(*net.TCPAddr); ok && tc != nil {
-		s.ew.edge.SetHTTPSPort(a.Port) // redirect-to-https answers point here
+	var serve func() error
+	if tc == nil {
+		// The lean HTTP/1.1 server: a fifth less CPU per proxied request than net/http's
+		// (bench/edge, h1server's package documentation).
+		srv := &h1server.Server{
+			Handler:           s.ew.edge,
+			ReadHeaderTimeout: edgeReadHeaderTimeout,
+			IdleTimeout:       edgeIdleTimeout,
+			MaxHeaderBytes:    edgeMaxHeaderBytes,
+			ErrorLog:          s.log,
+		}
+		s.ew.servers[which] = srv
+		serve = func() error { return srv.Serve(l) }
+	} else {
+		srv := &http.Server{
+			Handler:           s.ew.edge,
+			ReadHeaderTimeout: edgeReadHeaderTimeout,
+			IdleTimeout:       edgeIdleTimeout,
+			MaxHeaderBytes:    edgeMaxHeaderBytes,
+			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+			TLSConfig:         tc,
+		}
+		s.ew.servers[which] = srv
+		if a, ok := l.Addr().(*net.TCPAddr); ok {
+			s.ew.edge.SetHTTPSPort(a.Port) // redirect-to-https answers point here
+		}
+		serve = func() error { return srv.ServeTLS(l, "", "") }
 	}
 	s.ew.mu.Unlock()
-	var err error
-	if tc != nil {
-		err = srv.ServeTLS(l, "", "")
-	} else {
-		err = srv.Serve(l)
-	}
-	if !errors.Is(err, http.ErrServerClosed) {
+	if err := serve(); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
+// The edge listeners' limits. CloudFront's limit on a viewer request's headers is about 20 KB.
+const (
+	edgeReadHeaderTimeout = 10 * time.Second
+	edgeIdleTimeout       = 120 * time.Second
+	edgeMaxHeaderBytes    = 64 << 10
+)
+
 // edgeServers returns the edge listeners' servers that are serving.
-func (s *Server) edgeServers() []*http.Server {
+func (s *Server) edgeServers() []edgeServer {
 	s.ew.mu.Lock()
 	defer s.ew.mu.Unlock()
-	var out []*http.Server
+	var out []edgeServer
 	for _, srv := range s.ew.servers {
 		if srv != nil {
 			out = append(out, srv)

@@ -42,10 +42,10 @@ func (f *Forwarder) WriteResponse(w http.ResponseWriter, resp *Response) error {
 }
 
 // finish sends a complete, length-delimited response now and lets the other requests run
-// before the handler returns: net/http's next read on this viewer connection then usually
+// before the handler returns: the server's next read on this viewer connection then usually
 // finds the viewer's next request instead of failing with EAGAIN (measured: about one read
 // syscall less per request under load, bench/edge). Not for chunked responses, whose
-// last chunk net/http writes only when the handler returns.
+// last chunk the server writes only when the handler returns.
 func finish(w http.ResponseWriter) {
 	if fl, ok := w.(http.Flusher); ok {
 		fl.Flush()
