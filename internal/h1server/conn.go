@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 
 // A connection's state, for the janitor and Shutdown.
 const (
-	stateIdle   = iota // waiting for a request
+	stateNew    = iota // accepted, waiting for its first request
+	stateIdle          // waiting for its next request
 	stateHead          // reading a request's head
 	stateActive        // in the handler
 )
@@ -39,8 +41,9 @@ type conn struct {
 	bw     *bufio.Writer
 	w      response // reused by each request
 
-	st    atomic.Int32 // stateIdle, stateHead or stateActive
-	since atomic.Int64 // when st last changed, in Unix nanoseconds
+	st       atomic.Int32 // stateNew, stateIdle, stateHead or stateActive
+	since    atomic.Int64 // when st last changed, on the server's clock (Server.since)
+	lastPost bool         // the last request was a POST (see readRequest)
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -49,17 +52,17 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c.br = bufio.NewReaderSize(&c.lr, bufferSize)
 	c.bw = bufio.NewWriterSize(nc, bufferSize)
 	c.w.header = make(http.Header)
-	c.setState(stateIdle)
+	c.setState(stateNew)
 	return c
 }
 
 func (c *conn) setState(st int32) {
-	c.since.Store(time.Now().UnixNano())
+	c.since.Store(int64(c.s.since()))
 	c.st.Store(st)
 }
 
-func (c *conn) state() (int32, time.Time) {
-	return c.st.Load(), time.Unix(0, c.since.Load())
+func (c *conn) state() (int32, time.Duration) {
+	return c.st.Load(), time.Duration(c.since.Load())
 }
 
 func (c *conn) serve() {
@@ -67,9 +70,11 @@ func (c *conn) serve() {
 		c.nc.Close()
 		c.s.removeConn(c)
 	}()
-	for {
+	for first := true; ; first = false {
 		if c.br.Buffered() == 0 {
-			c.setState(stateIdle)
+			if !first {
+				c.setState(stateIdle)
+			}
 			if c.s.closing.Load() {
 				return
 			}
@@ -95,6 +100,15 @@ func (c *conn) serve() {
 // readRequest reads and checks the next request. On failure, status is the answer to send
 // (0: none, the client is gone or sent nothing).
 func (c *conn) readRequest() (*http.Request, int, error) {
+	if c.lastPost {
+		// net/http's tolerance for old clients that end a POST body with a line break.
+		peek, _ := c.br.Peek(4)
+		n := 0
+		for n < len(peek) && (peek[n] == '\r' || peek[n] == '\n') {
+			n++
+		}
+		c.br.Discard(n)
+	}
 	c.lr.limit(c.s.maxHeaderBytes() + 4096) // net/http's slack for the request line
 	// http.ReadRequest drops the Host fields after using the first, so they are counted
 	// on the raw head: in the buffer when it is all there (the usual case), else on a copy
@@ -113,83 +127,131 @@ func (c *conn) readRequest() (*http.Request, int, error) {
 		switch {
 		case c.lr.hit:
 			return nil, http.StatusRequestHeaderFieldsTooLarge, errHeadTooLarge
-		case errors.Is(err, io.EOF), isNetError(err):
+		case clientGone(err):
 			return nil, 0, err
 		}
-		if strings.HasPrefix(err.Error(), "unsupported transfer encoding") {
+		if msg := err.Error(); strings.HasPrefix(msg, "unsupported transfer encoding") || strings.HasPrefix(msg, "too many transfer encodings") {
 			return nil, http.StatusNotImplemented, err // RFC 9112 §6.1, as net/http answers
 		}
 		return nil, http.StatusBadRequest, err
 	}
-	// The checks net/http's server makes after parsing.
+	c.lastPost = req.Method == http.MethodPost
+	// The checks net/http's server makes after parsing; their reasons go in the answer.
 	if req.ProtoMajor != 1 {
 		return nil, http.StatusHTTPVersionNotSupported, errors.New("unsupported protocol version")
 	}
 	switch {
-	case req.ProtoAtLeast(1, 1) && hosts == 0 && req.Method != http.MethodConnect:
-		return nil, http.StatusBadRequest, errors.New("missing required Host header")
-	case hosts > 1:
-		return nil, http.StatusBadRequest, errors.New("too many Host headers")
-	case hosts == 1 && !httpguts.ValidHostHeader(req.Host):
-		return nil, http.StatusBadRequest, errors.New("malformed Host header")
+	case req.ProtoAtLeast(1, 1) && hosts.n == 0 && req.Method != http.MethodConnect:
+		return nil, http.StatusBadRequest, badRequest("missing required Host header")
+	case hosts.n > 1:
+		return nil, http.StatusBadRequest, badRequest("too many Host headers")
+	case hosts.n == 1 && !validHost(req, hosts.first):
+		return nil, http.StatusBadRequest, badRequest("malformed Host header")
 	}
 	for k, vv := range req.Header {
 		if !httpguts.ValidHeaderFieldName(k) {
-			return nil, http.StatusBadRequest, errors.New("invalid header name")
+			return nil, http.StatusBadRequest, badRequest("invalid header name")
 		}
 		for _, v := range vv {
 			if !httpguts.ValidHeaderFieldValue(v) {
-				return nil, http.StatusBadRequest, errors.New("invalid header value")
+				return nil, http.StatusBadRequest, badRequest("invalid header value")
 			}
 		}
 	}
 	req.RemoteAddr = c.remote
-	// "100-continue" is answered on the body's first read (requestBody); any other
-	// expectation cannot be met.
-	if expect, ok := req.Header["Expect"]; ok && !(len(expect) == 1 && strings.EqualFold(expect[0], "100-continue")) {
+	// "100-continue" (a token of the first Expect field, as net/http reads it) is answered
+	// on the body's first read; any other expectation cannot be met.
+	if e := req.Header.Get("Expect"); e != "" && !expectsContinue(req) {
 		return nil, http.StatusExpectationFailed, errors.New("unsupported Expect")
 	}
 	return req, 0, nil
 }
 
-func isNetError(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, net.ErrClosed)
+// badRequest is a reason of the server's own checks, which the 400 answer names (a parser
+// error is not echoed: it may quote the request).
+type badRequest string
+
+func (e badRequest) Error() string { return string(e) }
+
+func expectsContinue(req *http.Request) bool {
+	return httpguts.HeaderValuesContainsToken([]string{req.Header.Get("Expect")}, "100-continue")
 }
 
-// refuse answers a request that could not be read, as net/http does, and the connection
-// closes.
+// validHost checks the Host field. It is req.Host unless the target is in absolute form,
+// where req.Host comes from the URL and the field's value is checked instead.
+func validHost(req *http.Request, field []byte) bool {
+	if req.URL.Host == "" {
+		return httpguts.ValidHostHeader(req.Host)
+	}
+	return httpguts.ValidHostHeader(string(field))
+}
+
+// clientGone reports the read errors of a client that closed or went quiet, which get no
+// answer (net/http's isCommonNetReadError). A malformed URL is a *url.Error, also a
+// net.Error, and gets a 400.
+func clientGone(err error) bool {
+	if err == io.EOF {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "read"
+}
+
+// refuse answers a request that could not be read, as net/http does, and closes.
 func (c *conn) refuse(status int, err error) {
-	body := http.StatusText(status)
-	if status == http.StatusBadRequest {
-		body += ": " + err.Error()
+	body := statusLine(status)
+	var br badRequest
+	if errors.As(err, &br) {
+		body += ": " + string(br)
 	}
 	c.bw.WriteString("HTTP/1.1 ")
 	c.bw.WriteString(statusLine(status))
 	c.bw.WriteString("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
 	c.bw.WriteString(body)
-	c.bw.Flush()
+	if c.bw.Flush() == nil {
+		c.closeGently()
+	}
 }
+
+// closeGently lets the client read an answer sent with input left unread: closing at once
+// would reset the connection and could destroy the answer in flight. It stops sending, reads
+// and drops what comes for a moment, then the caller closes (net/http's closeWriteAndWait).
+func (c *conn) closeGently() {
+	tc, ok := c.nc.(*net.TCPConn)
+	if !ok {
+		return
+	}
+	tc.CloseWrite()
+	tc.SetReadDeadline(time.Now().Add(closeLinger))
+	io.Copy(io.Discard, tc)
+}
+
+// closeLinger is how long closeGently waits (net/http's rstAvoidanceDelay).
+const closeLinger = 500 * time.Millisecond
 
 // handle runs the handler on req and reports whether the connection can take another request.
 func (c *conn) handle(req *http.Request) (keep bool) {
 	var body *requestBody
 	if req.Body != nil && req.Body != http.NoBody {
 		body = &requestBody{rc: req.Body, c: c}
-		body.expectContinue = req.ProtoAtLeast(1, 1) && req.ContentLength != 0 &&
-			strings.EqualFold(req.Header.Get("Expect"), "100-continue")
+		body.expectContinue = req.ProtoAtLeast(1, 1) && req.ContentLength != 0 && expectsContinue(req)
 		req.Body = body
 	}
 	w := &c.w
-	w.reset(c, req)
-	if !c.callHandler(w, req) {
+	w.reset(c, req, body)
+	ok := c.callHandler(w, req)
+	if body != nil {
+		body.Close() // a Read the handler left running gets ErrBodyReadAfterClose from now on
+	}
+	if !ok || !w.finish() {
 		return false
 	}
-	if !w.finish() {
-		return false
-	}
-	if body != nil && !body.drain() {
-		return false
+	if w.closeAfter && body != nil && !body.ended() {
+		c.closeGently()
 	}
 	return !w.closeAfter
 }
@@ -207,20 +269,27 @@ func (c *conn) callHandler(w *response, req *http.Request) (ok bool) {
 }
 
 // requestBody is a request's body as the handler sees it: the first read answers
-// "100 Continue" when the client waits for it, and the end is remembered so the connection
-// knows whether the next request starts where the body ended.
+// "100 Continue" when the client waits for it; the end is remembered, and before the
+// response's head goes out what the handler left is read and dropped (settle), so the
+// connection knows whether the next request starts where the body ended.
 type requestBody struct {
+	mu             sync.Mutex
 	rc             io.ReadCloser
 	c              *conn
 	expectContinue bool // the client waits for 100 Continue before it sends the body
 	continued      bool // 100 Continue was sent
 	eof            bool
-	err            error
+	err            error // set by Close or a read error: later reads fail with it
 }
 
 func (b *requestBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.err != nil {
 		return 0, b.err
+	}
+	if b.eof {
+		return 0, io.EOF
 	}
 	if b.expectContinue && !b.continued {
 		b.continued = true
@@ -241,52 +310,74 @@ func (b *requestBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Close stops the handler's reading; what is left is drained (or the connection closed)
-// after the response.
+// Close stops the handler's reading; what is left is settled before the response's head.
 func (b *requestBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.err == nil {
 		b.err = http.ErrBodyReadAfterClose
 	}
 	return nil
 }
 
-// drain reads what the handler left of the body, up to maxDrain, and reports whether the
-// connection is positioned at the next request.
-func (b *requestBody) drain() bool {
-	if b.eof {
+func (b *requestBody) ended() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.eof
+}
+
+// settle reads and drops what the handler left of the body, up to maxDrain, and reports
+// whether the connection is positioned at the next request. A client still waiting for
+// 100 Continue never sent the body: the connection must not be reused.
+func (b *requestBody) settle() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.eof:
 		return true
-	}
-	if b.expectContinue && !b.continued {
-		return false // the client has not sent the body and may never: start afresh
-	}
-	if b.err != nil && b.err != http.ErrBodyReadAfterClose {
+	case b.expectContinue && !b.continued:
+		return false
+	case b.err != nil && b.err != http.ErrBodyReadAfterClose:
 		return false
 	}
 	n, err := io.CopyN(io.Discard, b.rc, maxDrain+1)
-	return err == io.EOF && n <= maxDrain
+	if err == io.EOF && n <= maxDrain {
+		b.eof = true
+		return true
+	}
+	return false
 }
 
 // hostFields counts the Host fields of the request head at the start of b, and reports
 // whether b holds the whole head (a line break, then an empty line).
-func hostFields(b []byte) (n int, complete bool) {
-	first := true
+func hostFields(b []byte) (h hostCount, complete bool) {
+	requestLine := true
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
-			return n, false
+			return h, false
 		}
 		line := bytes.TrimSuffix(b[:i], []byte("\r"))
 		b = b[i+1:]
 		switch {
-		case first:
-			first = false
+		case requestLine:
+			requestLine = false
 		case len(line) == 0:
-			return n, true
+			return h, true
 		case len(line) >= 5 && bytes.EqualFold(line[:5], []byte("host:")):
-			n++
+			if h.n == 0 {
+				h.first = bytes.Trim(line[5:], " \t")
+			}
+			h.n++
 		}
 	}
-	return n, false
+	return h, false
+}
+
+// hostCount is what hostFields found: how many Host fields, and the first one's value.
+type hostCount struct {
+	n     int
+	first []byte
 }
 
 // limitedReader bounds what a request head may read from the connection, and can keep a
@@ -305,9 +396,14 @@ func (l *limitedReader) record(start []byte) {
 	l.recording = true
 }
 
+// stopRecording returns the copy, valid until the next record.
 func (l *limitedReader) stopRecording() []byte {
 	l.recording = false
-	return l.rec
+	rec := l.rec
+	if cap(l.rec) > bufferSize {
+		l.rec = nil // a large head's copy is not kept for the connection's life
+	}
+	return rec
 }
 
 func (l *limitedReader) limit(n int64) { l.remain, l.limited, l.hit = n, true, false }

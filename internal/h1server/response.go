@@ -35,13 +35,14 @@ type response struct {
 	held        []byte // body held back while the head is unsent, to send a Content-Length
 	headBuf     []byte // the head without its framing lines, taken at WriteHeader
 	closeAfter  bool
-	err         error // the connection failed: later writes fail
+	reqBody     *requestBody // nil when the request has none
+	err         error        // the connection failed: later writes fail
 }
 
-func (w *response) reset(c *conn, req *http.Request) {
+func (w *response) reset(c *conn, req *http.Request, body *requestBody) {
 	clear(w.header)
 	*w = response{c: c, req: req, header: w.header, held: w.held[:0], headBuf: w.headBuf[:0], cl: -1,
-		head: req.Method == http.MethodHead, closeAfter: req.Close}
+		head: req.Method == http.MethodHead, closeAfter: req.Close, reqBody: body}
 }
 
 func (w *response) Header() http.Header { return w.header }
@@ -86,8 +87,7 @@ func (w *response) appendHead(b []byte, code int, addDate bool) []byte {
 	b = append(b, statusLine(code)...)
 	b = append(b, "\r\n"...)
 	for k, vv := range w.header {
-		switch k {
-		case "Content-Length", "Transfer-Encoding", "Connection":
+		if framingField(k) {
 			continue
 		}
 		if !httpguts.ValidHeaderFieldName(k) {
@@ -106,6 +106,19 @@ func (w *response) appendHead(b []byte, code int, addDate bool) []byte {
 		b = append(b, "\r\n"...)
 	}
 	return b
+}
+
+// framingField: the fields sendHead writes itself, in any case.
+func framingField(k string) bool {
+	switch len(k) {
+	case len("Connection"):
+		return strings.EqualFold(k, "Connection")
+	case len("Content-Length"):
+		return strings.EqualFold(k, "Content-Length")
+	case len("Transfer-Encoding"):
+		return strings.EqualFold(k, "Transfer-Encoding")
+	}
+	return false
 }
 
 // informational sends a 1xx response now; the handler goes on to the final one.
@@ -188,6 +201,15 @@ func (w *response) finish() bool {
 // has returned, so a held body's length is the whole body's.
 func (w *response) sendHead(done bool) bool {
 	w.headSent = true
+	if w.c.s.closing.Load() {
+		w.closeAfter = true // shutting down: this is the connection's last answer
+	}
+	// As net/http: before the head, the body the handler left unread is dropped (up to
+	// maxDrain), so the head can say whether the connection stays open; a client sending
+	// its whole request before reading could otherwise block.
+	if w.reqBody != nil && !w.closeAfter && !w.reqBody.settle() {
+		w.closeAfter = true
+	}
 	b := w.headBuf
 	switch {
 	case !w.bodyAllowed:

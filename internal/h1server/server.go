@@ -42,6 +42,7 @@ type Server struct {
 	conns     map[*conn]struct{}
 	closing   atomic.Bool
 	janitor   chan struct{} // closed to stop the janitor; nil until the first Serve
+	base      time.Time     // connections' state times are measured from here (monotonic)
 }
 
 // How often the janitor looks for connections past their timeouts, and how often Shutdown
@@ -139,6 +140,7 @@ func (s *Server) addListener(l net.Listener) bool {
 		s.conns = map[*conn]struct{}{}
 	}
 	if s.janitor == nil {
+		s.base = time.Now()
 		s.janitor = make(chan struct{})
 		go s.sweep(s.janitor)
 	}
@@ -169,13 +171,14 @@ func (s *Server) removeConn(c *conn) {
 	s.mu.Unlock()
 }
 
-// closeIdle closes the idle connections and reports how many connections are left.
+// closeIdle closes the connections not in a handler (waiting for a request or reading its
+// head, as net/http's Shutdown does) and reports how many are left.
 func (s *Server) closeIdle() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for c := range s.conns {
-		if st, _ := c.state(); st == stateIdle {
+		if st, _ := c.state(); st != stateActive {
 			c.nc.Close()
 			continue
 		}
@@ -183,6 +186,9 @@ func (s *Server) closeIdle() int {
 	}
 	return n
 }
+
+// since is the server's monotonic clock for connection states.
+func (s *Server) since() time.Duration { return time.Since(s.base) }
 
 // sweep closes connections past their idle or head timeout until stop is closed. Closing the
 // connection wakes the read waiting on it.
@@ -193,7 +199,8 @@ func (s *Server) sweep(stop chan struct{}) {
 		select {
 		case <-stop:
 			return
-		case now := <-t.C:
+		case <-t.C:
+			now := s.since()
 			s.mu.Lock()
 			for c := range s.conns {
 				st, since := c.state()
@@ -201,10 +208,12 @@ func (s *Server) sweep(stop chan struct{}) {
 				switch st {
 				case stateIdle:
 					limit = s.IdleTimeout
-				case stateHead:
+				case stateNew, stateHead:
+					// A new connection's first request is its head: net/http's header
+					// deadline covers the wait for its first byte too.
 					limit = s.ReadHeaderTimeout
 				}
-				if limit > 0 && now.Sub(since) > limit {
+				if limit > 0 && now-since > limit {
 					c.nc.Close()
 				}
 			}

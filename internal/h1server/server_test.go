@@ -125,6 +125,12 @@ func TestSameAnswersAsNetHTTP(t *testing.T) {
 		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: a\r\n X: folded\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("v", 70<<10) + "\r\n\r\n", // head too large
+		"GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n",                                        // bad target: a 400, not silence
+		"GET http://[::1 HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET http://a/ HTTP/1.1\r\nHost: a b\r\n\r\n", // absolute form: the Host field is checked
+		"GET http://a\"b/ HTTP/1.1\r\nHost: ok\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nExpect: 100-continue, foo\r\n\r\n",
+		"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
 	}
 	// Differences by design: net/http hands the h2c preface to the handler for an upgrade;
 	// here it is an unsupported version.
@@ -202,8 +208,48 @@ func TestLargeUnreadBodyClosesTheConnection(t *testing.T) {
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	b, _ := io.ReadAll(c)
 	rs := readResponses(t, string(b), "POST", 1)
-	if bodyOf(rs[0]) != "ok" {
-		t.Fatalf("answer %q", b)
+	if bodyOf(rs[0]) != "ok" || !rs[0].Close {
+		t.Fatalf("answer %q (it must say Connection: close)", b)
+	}
+}
+
+// A line break after a POST body is tolerated, as net/http does.
+func TestLineBreakAfterPostBody(t *testing.T) {
+	addr, _ := start(t, echo)
+	raw := exchange(t, addr, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nab\r\n"+closing)
+	if rs := readResponses(t, raw, "GET", 2); rs[1].StatusCode != 200 {
+		t.Errorf("second answer %d", rs[1].StatusCode)
+	}
+}
+
+// A connection that closes after its answer does not wait for a body the handler left
+// unread and the client never finishes.
+func TestNoDrainWhenClosing(t *testing.T) {
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "no") }))
+	for _, raw := range []string{
+		"POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 100\r\n\r\n0123456789",
+		"POST / HTTP/1.0\r\nContent-Length: 100\r\n\r\n0123456789",
+	} {
+		if got := exchange(t, addr, raw); !strings.Contains(got, "\r\n\r\nno") {
+			t.Errorf("%q: answer %q", raw, got)
+		}
+	}
+}
+
+// A handler that leaves a goroutine reading the body: once the handler has returned, the
+// read fails instead of racing the connection (run with -race).
+func TestBodyReadAfterHandlerReturns(t *testing.T) {
+	late := make(chan error, 1)
+	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			_, err := r.Body.Read(make([]byte, 10))
+			late <- err
+		}()
+	}))
+	exchange(t, addr, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+	if err := <-late; err != http.ErrBodyReadAfterClose {
+		t.Errorf("late read: %v", err)
 	}
 }
 
@@ -422,6 +468,35 @@ func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("still accepting after Shutdown")
+	}
+}
+
+// Shutdown does not wait for a connection that is sending a head: it has no request in a
+// handler (as net/http).
+func TestShutdownClosesConnectionsReadingAHead(t *testing.T) {
+	addr, s := start(t, echo)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HT")
+	br := bufio.NewReader(c)
+	if _, err := http.ReadResponse(br, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+}
+
+// A new connection that sends nothing is closed after ReadHeaderTimeout, not IdleTimeout.
+func TestSilentNewConnection(t *testing.T) {
+	addr, _ := start(t, echo, func(s *Server) { s.IdleTimeout, s.ReadHeaderTimeout = time.Hour, 100*time.Millisecond })
+	if got := exchange(t, addr, ""); got != "" {
+		t.Errorf("answer %q", got)
 	}
 }
 
