@@ -203,13 +203,14 @@ func clientGone(err error) bool {
 
 // refuse answers a request that could not be read, as net/http does, and closes.
 func (c *conn) refuse(status int, err error) {
-	body := statusLine(status)
+	line := statusLine(status)
+	body := line
 	var br badRequest
 	if errors.As(err, &br) {
 		body += ": " + string(br)
 	}
 	c.bw.WriteString("HTTP/1.1 ")
-	c.bw.WriteString(statusLine(status))
+	c.bw.WriteString(line)
 	c.bw.WriteString("\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n")
 	c.bw.WriteString(body)
 	if c.bw.Flush() == nil {

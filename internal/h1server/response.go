@@ -68,10 +68,8 @@ func (w *response) WriteHeader(code int) {
 			w.cl = n
 		}
 	}
-	for _, v := range h["Connection"] {
-		if httpguts.HeaderValuesContainsToken([]string{v}, "close") {
-			w.closeAfter = true
-		}
+	if httpguts.HeaderValuesContainsToken(h["Connection"], "close") {
+		w.closeAfter = true
 	}
 	w.headBuf = w.appendHead(w.headBuf[:0], code, true)
 }
