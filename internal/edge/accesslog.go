@@ -51,7 +51,10 @@ func (x *exchange) accessLog() {
 // value store, and ch, where the origin-modification helpers record their calls (spec
 // §10.5; nil for viewer-response runs, where they do not apply).
 func (x *exchange) invocation(fn *function, ch *runtime.OriginChanges) (runtime.Invocation, error) {
-	inv := runtime.Invocation{Now: x.e.opts.Clock(), OriginChanges: ch}
+	inv := runtime.Invocation{OriginChanges: ch} // Now: zero is the run's own start
+	if x.e.opts.Clock != nil {
+		inv.Now = x.e.opts.Clock()
+	}
 	if fn.kvsARN != "" && x.e.opts.KVS != nil {
 		kv, err := x.e.opts.KVS.KVSReader(x.r.Context(), fn.kvsARN)
 		if err != nil {

@@ -110,9 +110,6 @@ func New(ctx context.Context, opts Options) (*Edge, error) {
 	if opts.Pop == "" {
 		opts.Pop = DefaultPop
 	}
-	if opts.Clock == nil {
-		opts.Clock = time.Now
-	}
 	if opts.MaxWaitingPerFunction <= 0 {
 		opts.MaxWaitingPerFunction = 1024
 	}

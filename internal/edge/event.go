@@ -14,23 +14,29 @@ import (
 // Host included, Cookie headers split into cookies, disallowed headers left out, the URI and
 // query exactly as the viewer sent them (still percent-encoded).
 func viewerRequest(r *http.Request, rawPath string) *runtime.Request {
-	req := &runtime.Request{
+	req := &runtime.Request{}
+	fillViewerRequest(req, r, rawPath, make(runtime.Values, 0, len(r.Header)+2))
+	return req
+}
+
+// fillViewerRequest is viewerRequest into req, with the headers appended to hdrs (room the
+// caller keeps from request to request).
+func fillViewerRequest(req *runtime.Request, r *http.Request, rawPath string, hdrs runtime.Values) {
+	*req = runtime.Request{
 		Method:  r.Method,
 		URI:     rawPath,
-		Headers: requestHeaderValues(r),
+		Headers: appendRequestHeaderValues(hdrs, r),
 		Cookies: cookieValues(r.Header["Cookie"]),
 	}
 	req.RawQueryString = r.URL.RawQuery
 	req.HasQuery = r.URL.RawQuery != "" || r.URL.ForceQuery
 	req.Querystring = runtime.ParseQuery(req.RawQueryString)
-	return req
 }
 
-// requestHeaderValues lists the viewer's headers as the event shows them: host first (net/http
-// keeps it apart from the map), then the others by name. net/http does not keep the order of
-// the header section, so sorted order makes events reproducible.
-func requestHeaderValues(r *http.Request) runtime.Values {
-	vs := make(runtime.Values, 0, len(r.Header)+2)
+// appendRequestHeaderValues lists the viewer's headers as the event shows them: host first
+// (net/http keeps it apart from the map), then the others by name. net/http does not keep the
+// order of the header section, so sorted order makes events reproducible.
+func appendRequestHeaderValues(vs runtime.Values, r *http.Request) runtime.Values {
 	if r.Host != "" {
 		vs = append(vs, runtime.Field{Name: "host", Value: runtime.Value{Value: toUTF8(r.Host)}})
 	}

@@ -3,7 +3,9 @@ package edge
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -569,6 +571,51 @@ func TestEdgeDefaultRootObject(t *testing.T) {
 		got := decodeReceived(t, body)
 		if got.RequestURI != want || got.Header["X-Seen"][0] != strings.SplitN(path, "?", 2)[0] {
 			t.Errorf("%s: origin got %q (function saw %v), want %q", path, got.RequestURI, got.Header["X-Seen"], want)
+		}
+	}
+}
+
+// Exchanges and their event storage are recycled from request to request (exchangePool): each
+// event must show only its own request's headers, and a response's header map, which a writer
+// may read after the handler returned, must keep its own request id.
+func TestEdgeRecycledExchangesShareNothing(t *testing.T) {
+	f := newFixture(t)
+	echo := `function handler(event) {
+		return {statusCode: 200, body: Object.keys(event.request.headers).join(',') + '|' + event.context.requestId};
+	}`
+	d := f.distribution(f.publish("echo", js2, echo), "")
+	serve := func(hdr map[string]string) (*httptest.ResponseRecorder, string) {
+		r := httptest.NewRequest("GET", "/p", nil)
+		r.Host = d.DomainName
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		f.edge.ServeHTTP(w, r)
+		return w, w.Body.String()
+	}
+	many := map[string]string{}
+	for i := 0; i < 20; i++ { // more than the exchange's room for headers
+		many[fmt.Sprintf("X-H%02d", i)] = "v"
+	}
+	w1, body1 := serve(many)
+	w2, body2 := serve(map[string]string{"X-Only": "1"})
+	if w1.Code != 200 || w2.Code != 200 {
+		t.Fatalf("status %d, %d", w1.Code, w2.Code)
+	}
+	if keys, _, _ := strings.Cut(body1, "|"); strings.Count(keys, ",") != 20 {
+		t.Errorf("first event headers %q, want host and 20 others", keys)
+	}
+	if keys, _, _ := strings.Cut(body2, "|"); keys != "host,x-only" {
+		t.Errorf("second event headers %q, want host,x-only only", keys)
+	}
+	for i, c := range []struct {
+		w    *httptest.ResponseRecorder
+		body string
+	}{{w1, body1}, {w2, body2}} {
+		_, id, _ := strings.Cut(c.body, "|")
+		if got := c.w.Header().Get("X-Amz-Cf-Id"); id == "" || got != id {
+			t.Errorf("response %d: X-Amz-Cf-Id read after the handler returned is %q, event requestId %q", i+1, got, id)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localfront/localfront/internal/distributions"
@@ -34,7 +35,7 @@ type exchange struct {
 	w        statuswriter.Writer // records the status and bytes for the access log
 	r        *http.Request
 	id       string
-	idValue  [1]string // id as a header value, shared by the origin request and the response
+	idValue  [1]string // id as the origin request's header value
 	start    time.Time // when the request came in, if logged
 	logged   bool      // the access log line is written
 	dist     *distEntry
@@ -42,16 +43,29 @@ type exchange struct {
 	result   string
 	detailed string
 	fn       string                // the function that answered or failed, for the access log
-	events   [2]runtime.Event      // viewer-request and viewer-response events, kept here to save allocations
 	changes  runtime.OriginChanges // what the viewer-request function's origin helpers asked for
 	scheme   string                // the viewer's: "http" or "https"
 	// inErrorPage: a custom error response is being served, so another error is not replaced
 	inErrorPage bool
+
+	// Storage for the function runs, reused with the exchange (exchangePool): the viewer's
+	// request as event.request (made once, by viewerRequest) with room for its headers, the
+	// viewer-request and viewer-response events and their results.
+	viewerReq     runtime.Request
+	viewerReqMade bool
+	headerRoom    [16]runtime.Field
+	events        [2]runtime.Event
+	results       [2]runtime.Result
 }
+
+// exchangePool recycles exchanges: with the storage above, a request whose functions leave
+// the headers alone allocates nothing for the event and results.
+var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 
 // ServeHTTP handles one viewer request (see the package documentation).
 func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{e: e, r: r, id: newRequestID()}
+	x := exchangePool.Get().(*exchange)
+	x.e, x.r, x.id = e, r, newRequestID()
 	if e.log.Enabled(context.Background(), slog.LevelInfo) {
 		// Decided once, so the clock is read only for a request whose access log line
 		// will be written.
@@ -59,8 +73,26 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x.idValue[0] = x.id
 	x.w.ResponseWriter = w
-	defer x.accessLog()
+	defer x.finish()
 	x.serve()
+}
+
+// finish writes the access log line and returns the exchange to the pool, cleared so the
+// pool keeps nothing of the request. It runs on a panic too: nothing outlives the handler
+// (the forwarder has no goroutine of its own per request).
+func (x *exchange) finish() {
+	x.accessLog()
+	*x = exchange{}
+	exchangePool.Put(x)
+}
+
+// viewerRequest is event.request for this exchange's functions, made on first use.
+func (x *exchange) viewerRequest() *runtime.Request {
+	if !x.viewerReqMade {
+		fillViewerRequest(&x.viewerReq, x.r, x.path, x.headerRoom[:0])
+		x.viewerReqMade = true
+	}
+	return &x.viewerReq
 }
 
 func (x *exchange) serve() {
@@ -110,7 +142,7 @@ func (x *exchange) serve() {
 	rt := b.route(scheme)
 	var forwarded *runtime.Request // the request as it goes to the origin, for viewer-response
 	if fn := b.request; fn != nil {
-		in := viewerRequest(r, path)
+		in := x.viewerRequest()
 		ch := &x.changes
 		res := x.run(fn, x.event(runtime.EventViewerRequest, in, nil), ch)
 		if res == nil {
@@ -160,7 +192,7 @@ func (x *exchange) serve() {
 	x.result, x.detailed = resultMiss, resultMiss
 	if fn := b.response; fn != nil && resp.StatusCode < 400 {
 		if forwarded == nil {
-			forwarded = viewerRequest(r, path)
+			forwarded = x.viewerRequest()
 		}
 		in := originResponse(resp.StatusCode, resp.Reason, resp.Header)
 		res := x.run(fn, x.event(runtime.EventViewerResponse, forwarded, in), nil)
@@ -231,7 +263,11 @@ func (x *exchange) run(fn *function, ev *runtime.Event, ch *runtime.OriginChange
 		x.page(http.StatusServiceUnavailable, reasonFunctionError, "FunctionExecutionError")
 		return nil
 	}
-	res := e.engine.Run(x.r.Context(), fn.prog, ev, inv)
+	res := &x.results[0]
+	if ev.Context.EventType == runtime.EventViewerResponse {
+		res = &x.results[1]
+	}
+	e.engine.RunInto(x.r.Context(), fn.prog, ev, inv, res)
 	fn.lim.release()
 	if len(res.Logs) > 0 || res.Err != nil {
 		errText := ""
@@ -436,7 +472,9 @@ func (x *exchange) edgeHeaders(h http.Header, xcache string, withVia bool) {
 		h["X-Cache"] = []string{xcache}
 	}
 	h["X-Amz-Cf-Pop"] = x.e.popValue
-	h["X-Amz-Cf-Id"] = x.idValue[:len(x.idValue):len(x.idValue)]
+	// A slice of its own, not x.idValue: a response writer may read its header map after
+	// the handler returned, when the exchange is back in the pool.
+	h["X-Amz-Cf-Id"] = []string{x.id}
 }
 
 // hostOnly returns the lower-case host name of a Host header, without port or final dot.

@@ -30,6 +30,20 @@ type bridge struct {
 	// their own, the prototype, is reset by reuse.
 	evJS, reqJS, respJS *goja.Object
 	objectProto         *goja.Object // Object.prototype, the default prototype
+
+	// The read-back: ret is what the handler returned, read what readResult made of it;
+	// outReq and outResp are the caller's storage for the Request or Response read.
+	ret     goja.Value
+	read    readBack
+	outReq  *Request
+	outResp *Response
+}
+
+type readBack struct {
+	kind ResultKind
+	req  *Request
+	resp *Response
+	err  error
 }
 
 type bridged struct {

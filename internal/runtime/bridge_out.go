@@ -83,7 +83,11 @@ func (b *bridge) readRequest(src requestSource) (*Request, error) {
 	if src.obj != nil {
 		orig = src.obj.src
 	}
-	r := &Request{}
+	r := b.outReq
+	if r == nil {
+		r = &Request{}
+	}
+	*r = Request{}
 	var err error
 
 	v, touched := src.field(reqMethod)
@@ -181,7 +185,11 @@ func (b *bridge) readResponse(src responseSource) (*Response, error) {
 	if src.obj != nil {
 		orig = src.obj.src
 	}
-	r := &Response{}
+	r := b.outResp
+	if r == nil {
+		r = &Response{}
+	}
+	*r = Response{}
 	var err error
 
 	v, touched := src.field(respStatusCode)

@@ -143,18 +143,35 @@ type Result struct {
 	ComputeUtilization int      // run time as a percentage of the budget, 0–100
 	Err                *ExecError
 	Duration           time.Duration // run time, excluding the wait for a free slot
+
+	// Storage for Request and Response, so a caller that keeps its Results (the edge keeps
+	// them with the viewer's request) runs without allocating them.
+	req  Request
+	resp Response
 }
 
 // Run executes the program's handler on the event.
 func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation) *Result {
+	res := &Result{}
+	e.RunInto(ctx, p, ev, inv, res)
+	return res
+}
+
+// RunInto is Run writing the outcome into res, which it resets first. res must not be in
+// use by another run, nor hold the event's request or response (a chained run needs a
+// Result of its own).
+func (e *Engine) RunInto(ctx context.Context, p *Program, ev *Event, inv Invocation, res *Result) {
+	*res = Result{}
 	if p == nil || ev == nil || ev.Request == nil {
-		return &Result{Err: &ExecError{Kind: ErrException, Message: "InternalError: no program or no request to run"}}
+		res.Err = &ExecError{Kind: ErrException, Message: "InternalError: no program or no request to run"}
+		return
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if ev.Context.EventType == EventViewerResponse && ev.Response == nil {
-		return &Result{Err: &ExecError{Kind: ErrException, Message: "InternalError: a viewer-response event needs a response"}}
+		res.Err = &ExecError{Kind: ErrException, Message: "InternalError: a viewer-response event needs a response"}
+		return
 	}
 	select {
 	case e.sem <- struct{}{}:
@@ -162,7 +179,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 		select {
 		case e.sem <- struct{}{}:
 		case <-ctx.Done():
-			return &Result{Err: &ExecError{Kind: ErrCanceled, Message: "InternalError: " + ctx.Err().Error()}}
+			res.Err = &ExecError{Kind: ErrCanceled, Message: "InternalError: " + ctx.Err().Error()}
+			return
 		}
 	}
 	defer func() { <-e.sem }()
@@ -171,17 +189,20 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	if st == nil {
 		var err error
 		if st, err = newVMState(p, &e.opts); err != nil {
-			return &Result{Err: &ExecError{Kind: ErrException, Message: "InternalError: " + err.Error()}}
+			res.Err = &ExecError{Kind: ErrException, Message: "InternalError: " + err.Error()}
+			return
 		}
 	}
+	start := time.Now()
 	now := inv.Now
 	if now.IsZero() {
-		now = time.Now()
+		now = start
 	}
 	st.begin(now)
 	b := &st.bridge
 	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0],
-		evJS: b.evJS, reqJS: b.reqJS, respJS: b.respJS, objectProto: b.objectProto}
+		evJS: b.evJS, reqJS: b.reqJS, respJS: b.respJS, objectProto: b.objectProto,
+		outReq: &res.req, outResp: &res.resp}
 	st.cur = b
 	st.origin = nil
 	st.kvs = inv.KVS
@@ -189,10 +210,8 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 		st.origin = inv.OriginChanges
 	}
 
-	start := time.Now()
 	run := &st.watched
 	e.watch.watch(ctx, st.vm, start, run)
-	res := &Result{}
 	res.Kind, res.Request, res.Response, res.Err = st.invoke(b)
 	res.Duration = time.Since(start)
 	reason := e.watch.stop(run)
@@ -223,10 +242,10 @@ func (e *Engine) Run(ctx context.Context, p *Program, ev *Event, inv Invocation)
 	b.event = nil
 	b.evObj, b.reqObj, b.respObj = eventObject{}, requestObject{}, responseObject{} // nor its data
 	b.args[0] = nil
+	b.outReq, b.outResp, b.ret, b.read = nil, nil, nil, readBack{}
 	if reusable && !p.shared && !st.broken {
 		e.idle.put(st)
 	}
-	return res
 }
 
 func (e *Engine) utilization(d time.Duration) int {
@@ -291,14 +310,15 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 			return 0, nil, nil, xerr
 		}
 	}
-	var rerr error
-	if ex := st.vm.Try(func() { kind, req, resp, rerr = b.readResult(ret) }); ex != nil {
+	b.ret = ret
+	if ex := st.vm.Try(st.readBack); ex != nil {
 		return 0, nil, nil, st.execError(ex)
 	}
-	if rerr != nil {
-		return 0, nil, nil, &ExecError{Kind: ErrInvalidOutput, Message: rerr.Error()}
+	out := &b.read
+	if out.err != nil {
+		return 0, nil, nil, &ExecError{Kind: ErrInvalidOutput, Message: out.err.Error()}
 	}
-	return kind, req, resp, nil
+	return out.kind, out.req, out.resp, nil
 }
 
 // settle unwraps the promise an async handler returns. goja has run every pending job when

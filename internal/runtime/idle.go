@@ -13,9 +13,12 @@ type idleVMs struct {
 	mu     sync.Mutex
 	max    int
 	n      int
-	newest *vmState              // most recently returned; linked by older/newer
-	oldest *vmState              // evicted first
-	byProg map[*Program]*vmState // the program's most recently returned VM; linked by progNext
+	newest *vmState // most recently returned; linked by older/newer
+	oldest *vmState // evicted first
+	// byProg: the program's most recently returned VM, linked by progNext; nil when all of
+	// them run. Emptied entries stay (a delete and re-insert on every run of a busy program
+	// would cost more) until there are too many of them (sweep).
+	byProg map[*Program]*vmState
 }
 
 // idleLinks are a vmState's places in the idle lists; all nil while it runs.
@@ -53,6 +56,9 @@ func (p *idleVMs) put(st *vmState) {
 	p.newest = st
 	p.byProg[st.prog] = st
 	p.n++
+	if len(p.byProg) > 2*p.max+16 {
+		p.sweep()
+	}
 	for p.n > p.max {
 		old := p.oldest
 		p.unlink(old)
@@ -87,11 +93,17 @@ func (p *idleVMs) unlink(st *vmState) {
 }
 
 func (p *idleVMs) setHead(prog *Program, st *vmState) {
-	if st == nil {
-		delete(p.byProg, prog)
-		return
-	}
 	p.byProg[prog] = st
+}
+
+// sweep drops the entries of programs without an idle VM, so programs no longer run (an old
+// version of an updated function) are not kept alive by the map.
+func (p *idleVMs) sweep() {
+	for prog, st := range p.byProg {
+		if st == nil {
+			delete(p.byProg, prog)
+		}
+	}
 }
 
 func (p *idleVMs) len() int {

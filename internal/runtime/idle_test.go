@@ -28,8 +28,8 @@ func TestIdleVMsOrderAndEviction(t *testing.T) {
 	if got := idle.get(p2); got != c {
 		t.Errorf("p2 VM %p, want c %p", got, c)
 	}
-	if n := idle.len(); n != 0 || idle.newest != nil || idle.oldest != nil || len(idle.byProg) != 0 {
-		t.Errorf("not empty: len %d, newest %p, oldest %p, programs %d", n, idle.newest, idle.oldest, len(idle.byProg))
+	if n := idle.len(); n != 0 || idle.newest != nil || idle.oldest != nil || idleHeads(idle) != 0 {
+		t.Errorf("not empty: len %d, newest %p, oldest %p, programs with VMs %d", n, idle.newest, idle.oldest, idleHeads(idle))
 	}
 
 	// Eviction of a VM in the middle of the global list but at the end of its program's.
@@ -49,5 +49,31 @@ func TestIdleVMsOrderAndEviction(t *testing.T) {
 	}
 	if got := idle.get(p1); got != nil {
 		t.Errorf("a was not evicted")
+	}
+}
+
+func idleHeads(p *idleVMs) int {
+	n := 0
+	for _, st := range p.byProg {
+		if st != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Programs whose VMs were all taken leave an empty entry behind (cheaper than a delete per
+// run); the entries of programs no longer run are swept, so the map stays bounded.
+func TestIdleVMsForgetProgramsNoLongerRun(t *testing.T) {
+	idle := newIdleVMs(4)
+	for i := 0; i < 1000; i++ {
+		p := &Program{}
+		idle.put(&vmState{prog: p})
+		if idle.get(p) == nil {
+			t.Fatal("the VM just returned is not there")
+		}
+	}
+	if n := len(idle.byProg); n > 2*4+16+1 {
+		t.Errorf("%d entries kept for 1000 programs each run once; want at most %d", n, 2*4+16+1)
 	}
 }

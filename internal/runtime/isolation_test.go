@@ -86,3 +86,40 @@ func TestReusedEventObjectsStartClean(t *testing.T) {
 		t.Error("the event objects were not reused")
 	}
 }
+
+// RunInto reuses the caller's Result: each run starts from an empty one, whatever the last
+// run left (a response, logs, an error), and its Request lives in the Result's own storage.
+func TestRunIntoStartsFromAnEmptyResult(t *testing.T) {
+	e := NewEngine(Options{MaxConcurrent: 1})
+	p, err := e.Compile("into", []byte(`function handler(event) {
+		var r = event.request;
+		if (r.uri === '/gen') { console.log('generated'); return {statusCode: 302, headers: {location: {value: '/x'}}}; }
+		if (r.uri === '/bad') { throw new Error('bad'); }
+		r.uri = r.uri + '/index.html';
+		return r;
+	}`), RuntimeJS2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res Result
+	run := func(uri string) {
+		ev := requestEvent()
+		ev.Request.URI = uri
+		e.RunInto(context.Background(), p, ev, Invocation{}, &res)
+	}
+	run("/gen")
+	if res.Kind != KindResponse || res.Response == nil || res.Response.StatusCode != 302 || len(res.Logs) != 1 {
+		t.Fatalf("generated: %+v", res)
+	}
+	run("/bad")
+	if res.Err == nil || res.Kind != 0 || res.Request != nil || res.Response != nil || len(res.Logs) != 0 {
+		t.Fatalf("error run kept the last run's result: %+v", res)
+	}
+	run("/a")
+	if res.Err != nil || res.Kind != KindRequest || res.Response != nil || res.Request != &res.req || res.Request.URI != "/a/index.html" {
+		t.Fatalf("rewrite: %+v", res)
+	}
+	if h, ok := res.Request.Headers.Get("accept"); !ok || h.Value != "*/*" || res.Request.Cookies == nil {
+		t.Errorf("untouched collections not carried over: %+v", res.Request)
+	}
+}

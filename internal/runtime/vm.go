@@ -39,11 +39,18 @@ type vmState struct {
 	watched watchedRun // the running invocation's registration with the watchdog
 	idle    idleLinks  // places in the engine's idle lists (idle.go)
 	bridge  bridge     // reused by each invocation: its object list keeps its capacity
+	// readBack reads the bridge's return value into bridge.read; made once, it is handed to
+	// vm.Try on every run without allocating a closure.
+	readBack func()
 }
 
 func newVMState(p *Program, o *Options) (*vmState, error) {
 	vm := goja.New()
 	st := &vmState{vm: vm, prog: p, modules: map[string]goja.Value{}}
+	st.readBack = func() {
+		b, out := &st.bridge, &st.bridge.read
+		out.kind, out.req, out.resp, out.err = b.readResult(b.ret)
+	}
 	vm.SetTimeSource(func() time.Time { return st.now })
 	vm.SetRandSource(st.random)
 	vm.SetMaxCallStackSize(o.MaxCallDepth)

@@ -42,7 +42,8 @@ type watchdog struct {
 	budget uint64 // allocation budget per run, bytes
 
 	mu     sync.Mutex
-	runs   map[*watchedRun]struct{}
+	runs   watchedRun // sentinel of the circular list of active runs (intrusive: no map, no allocation)
+	nruns  int
 	active bool // the goroutine is running
 	sample []metrics.Sample
 }
@@ -54,22 +55,28 @@ type watchedRun struct {
 	ctx      context.Context // the invocation's context (Err, not Done: Done makes a channel)
 	alloc0   uint64          // heap allocation at the first tick that saw the run; 0 = not yet
 	reason   watchReason     // set under watchdog.mu when interrupted
+	// prev and next link the active runs (watchdog.runs); nil while not registered.
+	prev, next *watchedRun
 }
 
 func newWatchdog(wall time.Duration, budget uint64) *watchdog {
-	return &watchdog{
+	w := &watchdog{
 		wall:   wall,
 		budget: budget,
-		runs:   map[*watchedRun]struct{}{},
 		sample: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}},
 	}
+	w.runs.prev, w.runs.next = &w.runs, &w.runs
+	return w
 }
 
 // watch registers a run in r (the caller's, reused from run to run); call stop when it ends.
 func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time, r *watchedRun) {
 	*r = watchedRun{vm: vm, start: start, deadline: start.Add(w.wall), ctx: ctx}
 	w.mu.Lock()
-	w.runs[r] = struct{}{}
+	r.prev, r.next = w.runs.prev, &w.runs
+	w.runs.prev.next = r
+	w.runs.prev = r
+	w.nruns++
 	if !w.active {
 		w.active = true
 		go w.loop()
@@ -81,7 +88,9 @@ func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time,
 // watchdog no longer touches the VM, so the caller may clear its interrupt flag and reuse it.
 func (w *watchdog) stop(r *watchedRun) watchReason {
 	w.mu.Lock()
-	delete(w.runs, r)
+	r.prev.next, r.next.prev = r.next, r.prev
+	r.prev, r.next = nil, nil
+	w.nruns--
 	reason := r.reason
 	w.mu.Unlock()
 	r.ctx, r.vm = nil, nil // an idle VM keeps nothing of the request
@@ -94,7 +103,7 @@ func (w *watchdog) loop() {
 	idle := 0
 	for range t.C {
 		w.mu.Lock()
-		if len(w.runs) == 0 {
+		if w.nruns == 0 {
 			if idle++; idle >= watchIdleTicks {
 				w.active = false // exit; the next watch starts a new loop
 				w.mu.Unlock()
@@ -107,7 +116,7 @@ func (w *watchdog) loop() {
 		metrics.Read(w.sample)
 		allocs := w.sample[0].Value.Uint64()
 		now := time.Now()
-		for r := range w.runs {
+		for r := w.runs.next; r != &w.runs; r = r.next {
 			if r.reason != reasonNone {
 				continue
 			}
