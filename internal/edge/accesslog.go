@@ -51,7 +51,8 @@ func (x *exchange) accessLog() {
 // value store, and ch, where the origin-modification helpers record their calls (spec
 // §10.5; nil for viewer-response runs, where they do not apply).
 func (x *exchange) invocation(fn *function, ch *runtime.OriginChanges) (runtime.Invocation, error) {
-	inv := runtime.Invocation{OriginChanges: ch} // Now: zero is the run's own start
+	// Untimed: the edge reports no run time; Now zero: the clock when the function asks.
+	inv := runtime.Invocation{OriginChanges: ch, Untimed: true}
 	if x.e.opts.Clock != nil {
 		inv.Now = x.e.opts.Clock()
 	}

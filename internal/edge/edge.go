@@ -65,7 +65,8 @@ type Options struct {
 	MaxWaitingPerFunction int
 	// FunctionLogs bounds the kept console.log lines.
 	FunctionLogs LogLimits
-	// Clock is the time a function sees (Date is frozen at it); default time.Now.
+	// Clock is the time a function sees (Date is frozen at it); default: the clock when the
+	// function first asks for the time.
 	Clock func() time.Time
 }
 

@@ -106,8 +106,11 @@ func (e *Engine) Options() Options { return e.opts }
 
 // Invocation is what one run needs besides the program and the event.
 type Invocation struct {
-	Now time.Time // Date's frozen clock and Math.random's seed; zero = time.Now()
-	KVS KVSReader // what cf.kvs() reads (kvs.go); nil = no associated key value store
+	Now time.Time // Date's frozen clock and Math.random's seed; zero = the clock when first asked
+	// Untimed: the caller does not need Result.Duration and ComputeUtilization (the edge), so
+	// the run reads no clock of its own.
+	Untimed bool
+	KVS     KVSReader // what cf.kvs() reads (kvs.go); nil = no associated key value store
 	// OriginChanges receives the cf.updateRequestOrigin / selectRequestOriginById /
 	// createRequestOriginGroup calls of a viewer-request run (origin_helpers.go); nil = the
 	// calls are checked but not recorded (TestFunction, viewer-response).
@@ -193,12 +196,11 @@ func (e *Engine) RunInto(ctx context.Context, p *Program, ev *Event, inv Invocat
 			return
 		}
 	}
-	start := time.Now()
-	now := inv.Now
-	if now.IsZero() {
-		now = start
+	var start time.Time
+	if !inv.Untimed {
+		start = time.Now()
 	}
-	st.begin(now)
+	st.begin(inv.Now)
 	b := &st.bridge
 	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0],
 		evJS: b.evJS, reqJS: b.reqJS, respJS: b.respJS, objectProto: b.objectProto,
@@ -213,7 +215,9 @@ func (e *Engine) RunInto(ctx context.Context, p *Program, ev *Event, inv Invocat
 	run := &st.watched
 	e.watch.watch(ctx, st.vm, start, run)
 	res.Kind, res.Request, res.Response, res.Err = st.invoke(b)
-	res.Duration = time.Since(start)
+	if !inv.Untimed {
+		res.Duration = time.Since(start)
+	}
 	reason := e.watch.stop(run)
 	st.vm.ClearInterrupt()
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -128,6 +129,45 @@ func TestFrozenClockAndSeededRandom(t *testing.T) {
 	}
 	if r1.Logs[1] == r3.Logs[1] {
 		t.Errorf("different invocation time, same random %q", r1.Logs[1])
+	}
+}
+
+// Without an invocation time, Date is the clock at the function's first question, frozen for
+// the rest of the run, and Math.random is seeded from it; an untimed run reports no duration
+// and is still stopped when it runs away.
+func TestUntimedRunsAndTheLazyClock(t *testing.T) {
+	e := NewEngine(Options{WallTimeout: 30 * time.Millisecond})
+	p, _ := e.Compile("t", []byte(`function handler(e) {
+  var a = Date.now();
+  for (var i = 0; i < 20000; i++) {}
+  console.log(a === Date.now() ? String(a) : 'moved', String(Math.random()));
+  return e.request;
+}`), RuntimeJS2)
+	before := time.Now().UnixMilli()
+	r1 := e.Run(context.Background(), p, requestEvent(), Invocation{Untimed: true})
+	time.Sleep(2 * time.Millisecond)
+	r2 := e.Run(context.Background(), p, requestEvent(), Invocation{Untimed: true})
+	after := time.Now().UnixMilli()
+	if r1.Err != nil || r2.Err != nil || len(r1.Logs) != 1 || len(r2.Logs) != 1 {
+		t.Fatalf("%v %v %q %q", r1.Err, r2.Err, r1.Logs, r2.Logs)
+	}
+	f1, f2 := strings.Fields(r1.Logs[0]), strings.Fields(r2.Logs[0])
+	t1, err1 := strconv.ParseInt(f1[0], 10, 64)
+	t2, err2 := strconv.ParseInt(f2[0], 10, 64)
+	if err1 != nil || err2 != nil || t1 < before || t2 > after || t2 <= t1 {
+		t.Errorf("clock %q then %q, want frozen times within [%d, %d], the second later", f1[0], f2[0], before, after)
+	}
+	if f1[1] == f2[1] {
+		t.Errorf("two invocations at different times drew the same random number %s", f1[1])
+	}
+	if r1.Duration != 0 || r1.ComputeUtilization != 0 {
+		t.Errorf("untimed run reports duration %v, utilization %d", r1.Duration, r1.ComputeUtilization)
+	}
+
+	loop, _ := e.Compile("loop", []byte(`function handler(e) { for (;;) {} }`), RuntimeJS2)
+	res := e.Run(context.Background(), loop, requestEvent(), Invocation{Untimed: true})
+	if res.Err == nil || res.Err.Kind != ErrTimeout {
+		t.Fatalf("untimed runaway loop: %+v", res.Err)
 	}
 }
 

@@ -23,8 +23,9 @@ type vmState struct {
 	// handlerStore is the store the handler's top-level cf.kvs() handles were made for
 	handlerStore storeIdentity
 
-	now     time.Time // Date's clock, frozen for the invocation (spec §10.3)
-	rng     rand.PCG  // Math.random, seeded from the invocation time
+	now     time.Time // Date's clock, frozen for the invocation (spec §10.3); zero until first read
+	rng     rand.PCG  // Math.random, seeded from the invocation time on first use
+	seeded  bool      // rng is seeded for this invocation
 	logs    logSink
 	modules map[string]goja.Value
 
@@ -51,7 +52,7 @@ func newVMState(p *Program, o *Options) (*vmState, error) {
 		b, out := &st.bridge, &st.bridge.read
 		out.kind, out.req, out.resp, out.err = b.readResult(b.ret)
 	}
-	vm.SetTimeSource(func() time.Time { return st.now })
+	vm.SetTimeSource(st.clock)
 	vm.SetRandSource(st.random)
 	vm.SetMaxCallStackSize(o.MaxCallDepth)
 	if err := setupEnvironment(vm, p.version, o.Limits); err != nil {
@@ -113,16 +114,29 @@ func (st *vmState) rawQueryString(call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-// begin prepares the VM for an invocation at time now.
+// begin prepares the VM for an invocation at time now; zero: the time the function first
+// asks for (most never do, and a clock read is not free).
 func (st *vmState) begin(now time.Time) {
 	st.run++
 	st.now = now
-	seed := uint64(now.UnixNano())
-	st.rng.Seed(seed, seed^0x9e3779b97f4a7c15)
+	st.seeded = false
 	st.logs.reset()
 }
 
+// clock is Date's time source: frozen for the invocation.
+func (st *vmState) clock() time.Time {
+	if st.now.IsZero() {
+		st.now = time.Now()
+	}
+	return st.now
+}
+
 func (st *vmState) random() float64 {
+	if !st.seeded {
+		seed := uint64(st.clock().UnixNano())
+		st.rng.Seed(seed, seed^0x9e3779b97f4a7c15)
+		st.seeded = true
+	}
 	return float64(st.rng.Uint64()>>11) / (1 << 53)
 }
 

@@ -50,7 +50,6 @@ type watchdog struct {
 
 type watchedRun struct {
 	vm       *goja.Runtime
-	start    time.Time
 	deadline time.Time
 	ctx      context.Context // the invocation's context (Err, not Done: Done makes a channel)
 	alloc0   uint64          // heap allocation at the first tick that saw the run; 0 = not yet
@@ -70,8 +69,13 @@ func newWatchdog(wall time.Duration, budget uint64) *watchdog {
 }
 
 // watch registers a run in r (the caller's, reused from run to run); call stop when it ends.
+// A zero start (an untimed run) starts the run's clock at the first tick that sees it, up to
+// a tick later.
 func (w *watchdog) watch(ctx context.Context, vm *goja.Runtime, start time.Time, r *watchedRun) {
-	*r = watchedRun{vm: vm, start: start, deadline: start.Add(w.wall), ctx: ctx}
+	*r = watchedRun{vm: vm, ctx: ctx}
+	if !start.IsZero() {
+		r.deadline = start.Add(w.wall)
+	}
 	w.mu.Lock()
 	r.prev, r.next = w.runs.prev, &w.runs
 	w.runs.prev.next = r
@@ -122,6 +126,9 @@ func (w *watchdog) loop() {
 			}
 			if r.alloc0 == 0 {
 				r.alloc0 = allocs
+			}
+			if r.deadline.IsZero() {
+				r.deadline = now.Add(w.wall)
 			}
 			switch {
 			case r.ctx.Err() != nil:
