@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"runtime"
 )
 
 // WriteResponse writes resp's status, headers and body to w, then closes resp. A body that
@@ -41,15 +40,14 @@ func (f *Forwarder) WriteResponse(w http.ResponseWriter, resp *Response) error {
 	return err
 }
 
-// finish sends a complete, length-delimited response now and lets the other requests run
-// before the handler returns: the server's next read on this viewer connection then usually
-// finds the viewer's next request instead of failing with EAGAIN (measured: about one read
-// syscall less per request under load, bench/edge). Not for chunked responses, whose
-// last chunk the server writes only when the handler returns.
+// finish sends a complete, length-delimited response now rather than when the handler
+// returns. It does not yield (runtime.Gosched) to let the viewer's next request arrive
+// first: a yielding goroutine waits in the global run queue, and under load that tripled
+// the p99 latency (forwarder.go). Not for chunked responses, whose last chunk the server
+// writes only when the handler returns.
 func finish(w http.ResponseWriter) {
 	if fl, ok := w.(http.Flusher); ok {
 		fl.Flush()
-		runtime.Gosched()
 	}
 }
 
