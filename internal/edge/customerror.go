@@ -42,7 +42,7 @@ func (x *exchange) customError(ce distributions.CustomErrorResponse, status int)
 		Method:     http.MethodGet,
 		Path:       path,
 		RawQuery:   query,
-		Header:     http.Header{"X-Amz-Cf-Id": x.idValue[:len(x.idValue):len(x.idValue)]},
+		Header:     http.Header{"X-Amz-Cf-Id": x.ids},
 		ClientIP:   clientIP(x.r),
 		ProtoMajor: x.r.ProtoMajor,
 		ProtoMinor: x.r.ProtoMinor,

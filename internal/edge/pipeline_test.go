@@ -619,3 +619,29 @@ func TestEdgeRecycledExchangesShareNothing(t *testing.T) {
 		}
 	}
 }
+
+// A request forwarded with its headers unchanged lends its header map to the origin request,
+// which gets the request id: that value must not point into the recycled exchange, or a
+// caller reading its request after ServeHTTP would see the next request's id.
+func TestEdgeForwardedHeaderMapKeepsItsOwnID(t *testing.T) {
+	f := newFixture(t)
+	d := f.distribution("", "")
+	var reqs []*http.Request
+	var recs []*httptest.ResponseRecorder
+	for i := 0; i < 3; i++ {
+		r := httptest.NewRequest("GET", "/p", nil)
+		r.Host = d.DomainName
+		w := httptest.NewRecorder()
+		f.edge.ServeHTTP(w, r)
+		if w.Code != 200 {
+			t.Fatalf("status %d", w.Code)
+		}
+		reqs, recs = append(reqs, r), append(recs, w)
+	}
+	for i := range reqs {
+		id := recs[i].Result().Header.Get("X-Amz-Cf-Id")
+		if got := reqs[i].Header.Get("X-Amz-Cf-Id"); id == "" || got != id {
+			t.Errorf("request %d: X-Amz-Cf-Id %q in its header map after ServeHTTP, response id %q", i+1, got, id)
+		}
+	}
+}

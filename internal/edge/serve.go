@@ -35,7 +35,10 @@ type exchange struct {
 	w        statuswriter.Writer // records the status and bytes for the access log
 	r        *http.Request
 	id       string
-	idValue  [1]string // id as the origin request's header value
+	// ids is id as a header value, for the origin request and the response. Allocated per
+	// request, not kept in the pooled exchange: the header maps that hold it (the viewer's
+	// own request header map, a response writer's) may be read after the handler returned.
+	ids []string
 	start    time.Time // when the request came in, if logged
 	logged   bool      // the access log line is written
 	dist     *distEntry
@@ -71,7 +74,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// will be written.
 		x.logged, x.start = true, time.Now()
 	}
-	x.idValue[0] = x.id
+	x.ids = []string{x.id}
 	x.w.ResponseWriter = w
 	defer x.finish()
 	x.serve()
@@ -178,7 +181,7 @@ func (x *exchange) serve() {
 	if fr.Header == nil {
 		fr.Header = http.Header{}
 	}
-	fr.Header["X-Amz-Cf-Id"] = x.idValue[:len(x.idValue):len(x.idValue)]
+	fr.Header["X-Amz-Cf-Id"] = x.ids
 
 	resp := x.fetch(&fr, &rt)
 	if resp == nil {
@@ -472,9 +475,7 @@ func (x *exchange) edgeHeaders(h http.Header, xcache string, withVia bool) {
 		h["X-Cache"] = []string{xcache}
 	}
 	h["X-Amz-Cf-Pop"] = x.e.popValue
-	// A slice of its own, not x.idValue: a response writer may read its header map after
-	// the handler returned, when the exchange is back in the pool.
-	h["X-Amz-Cf-Id"] = []string{x.id}
+	h["X-Amz-Cf-Id"] = x.ids
 }
 
 // hostOnly returns the lower-case host name of a Host header, without port or final dot.

@@ -97,7 +97,8 @@ func (p *idleVMs) setHead(prog *Program, st *vmState) {
 }
 
 // sweep drops the entries of programs without an idle VM, so programs no longer run (an old
-// version of an updated function) are not kept alive by the map.
+// version of an updated function) are kept alive by the map only until the next sweep, at
+// most 2*max+16 of them.
 func (p *idleVMs) sweep() {
 	for prog, st := range p.byProg {
 		if st == nil {
