@@ -31,14 +31,14 @@ const (
 
 // exchange is one viewer request on its way through the edge.
 type exchange struct {
-	e        *Edge
-	w        statuswriter.Writer // records the status and bytes for the access log
-	r        *http.Request
-	id       string
+	e  *Edge
+	w  statuswriter.Writer // records the status and bytes for the access log
+	r  *http.Request
+	id string
 	// ids is id as a header value, for the origin request and the response. Allocated per
 	// request, not kept in the pooled exchange: the header maps that hold it (the viewer's
 	// own request header map, a response writer's) may be read after the handler returned.
-	ids []string
+	ids      []string
 	start    time.Time // when the request came in, if logged
 	logged   bool      // the access log line is written
 	dist     *distEntry
