@@ -10,17 +10,10 @@ import (
 
 // Building the event a function receives from the HTTP messages (spec §9.1–§9.4).
 
-// viewerRequest builds event.request from the viewer's request: lower-case header names,
-// Host included, Cookie headers split into cookies, disallowed headers left out, the URI and
-// query exactly as the viewer sent them (still percent-encoded).
-func viewerRequest(r *http.Request, rawPath string) *runtime.Request {
-	req := &runtime.Request{}
-	fillViewerRequest(req, r, rawPath, make(runtime.Values, 0, len(r.Header)+2))
-	return req
-}
-
-// fillViewerRequest is viewerRequest into req, with the headers appended to hdrs (room the
-// caller keeps from request to request).
+// fillViewerRequest builds event.request into req from the viewer's request: lower-case
+// header names, Host included, Cookie headers split into cookies, disallowed headers left
+// out, the URI and query exactly as the viewer sent them (still percent-encoded). The
+// headers are appended to hdrs (room the caller keeps from request to request).
 func fillViewerRequest(req *runtime.Request, r *http.Request, rawPath string, hdrs runtime.Values) {
 	*req = runtime.Request{
 		Method:  r.Method,

@@ -64,7 +64,7 @@ func TestViewerRequestEvent(t *testing.T) {
 		"Iso":               {"\xe9t\xe9"},
 	}
 	r.TransferEncoding = []string{"chunked"}
-	ev := viewerRequest(r, "/a%2Fb/c")
+	ev := viewerRequestOf(r, "/a%2Fb/c")
 	if ev.Method != "POST" || ev.URI != "/a%2Fb/c" || ev.RawQueryString != "x=%41&x=2&y" || !ev.HasQuery {
 		t.Fatalf("request line %+v", ev)
 	}
@@ -92,11 +92,11 @@ func TestViewerRequestEvent(t *testing.T) {
 	}
 
 	r2 := httptest.NewRequest("GET", "http://d.example/p?", nil)
-	if ev := viewerRequest(r2, "/p"); !ev.HasQuery || ev.RawQueryString != "" || ev.Querystring != nil {
+	if ev := viewerRequestOf(r2, "/p"); !ev.HasQuery || ev.RawQueryString != "" || ev.Querystring != nil {
 		t.Errorf("a bare ? must give an empty query that exists: %+v", ev)
 	}
 	r3 := httptest.NewRequest("GET", "http://d.example/p", nil)
-	if ev := viewerRequest(r3, "/p"); ev.HasQuery {
+	if ev := viewerRequestOf(r3, "/p"); ev.HasQuery {
 		t.Error("no ? must give no query")
 	}
 }
@@ -154,4 +154,10 @@ func FuzzSetCookieValues(f *testing.F) {
 			}
 		}
 	})
+}
+
+func viewerRequestOf(r *http.Request, rawPath string) *runtime.Request {
+	req := &runtime.Request{}
+	fillViewerRequest(req, r, rawPath, nil)
+	return req
 }

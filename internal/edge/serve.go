@@ -35,9 +35,10 @@ type exchange struct {
 	w  statuswriter.Writer // records the status and bytes for the access log
 	r  *http.Request
 	id string
-	// ids is id as a header value, for the origin request and the response. Allocated per
-	// request, not kept in the pooled exchange: the header maps that hold it (the viewer's
-	// own request header map, a response writer's) may be read after the handler returned.
+	// ids is id as a header value, for the origin request and the response. Its array is
+	// allocated per request rather than kept in the pooled exchange: the header maps that
+	// hold it (the viewer's own request header map, a response writer's) may be read after
+	// the handler returned.
 	ids      []string
 	start    time.Time // when the request came in, if logged
 	logged   bool      // the access log line is written
