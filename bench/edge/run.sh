@@ -219,6 +219,10 @@ done
 # the table shows the best round (highest req/s, lowest CPU per request). The proxy is pinned
 # to one CPU, so its capacity is 1 / (CPU per request); "cpu ratio" compares capacities and is
 # the figure least disturbed by neighbours. "rps ratio" compares the best measured req/s.
+# A best round of one case and a best round of another may come from different moments of
+# the neighbours' load, so each ratio is also given as the median, over the rounds, of the
+# ratio within a round (the two cases measured minutes apart at most): with several rounds
+# this is the figure a lucky or unlucky round moves least.
 echo
 echo "Summary over $ROUNDS rounds (best = best round; cpu = proxy utime+stime per request):"
 labels="$work/labels.tsv"
@@ -228,6 +232,7 @@ awk -F'\t' -v order="${CASES[*]}" '
     FNR == NR { label[$1] = $2; next }
     {
         c = $2; n[c]++; sum[c] += $3; err[c] += $7
+        rr[c, $1] = $3; rc[c, $1] = $6; if ($1 > rounds) rounds = $1
         if (!(c in best) || $3 > best[c]) { best[c] = $3; p50[c] = $4; p99[c] = $5 }
         if (!(c in cpu) || $6 < cpu[c]) cpu[c] = $6
     }
@@ -242,7 +247,7 @@ awk -F'\t' -v order="${CASES[*]}" '
             printf "%-19s %-42s %9.0f %9.0f %7.0f %7.0f %7.1f %6d %9s %9s\n", c, label[c], sum[c] / n[c], best[c], p50[c], p99[c], cpu[c], err[c], r1, r2
         }
         print ""
-        print "ratios (req/s measured, best rounds | capacity from CPU per request):"
+        print "ratios: req/s of the best rounds | capacity (1 / CPU per request) of the best rounds || medians over rounds of the ratio within a round, req/s | capacity:"
         pair("edge-rewrite", "edge-nofn", "edge rewrite / edge, no function (target >= 0.9)")
         pair("edge-rewrite", "nginx-njs-rewrite", "edge rewrite / nginx+njs rewrite (target >= 0.6)")
         pair("edge-headers", "nginx-njs-headers", "edge headers / nginx+njs headers")
@@ -257,8 +262,19 @@ awk -F'\t' -v order="${CASES[*]}" '
         pair("forward", "go-direct", "forward / net/http answering itself")
         pair("nginx-njs-rewrite", "nginx", "nginx+njs rewrite / nginx plain")
     }
-    function pair(a, b, text) {
-        if ((a in n) && (b in n)) printf "  %-58s %5.2f | %5.2f\n", text, best[a] / best[b], cpu[b] / cpu[a]
+    function pair(a, b, text,    r, k) {
+        if (!((a in n) && (b in n))) return
+        k = 0
+        for (r = 1; r <= rounds; r++)
+            if (((a, r) in rr) && ((b, r) in rr) && rr[b, r] > 0 && rc[a, r] > 0) {
+                k++; qr[k] = rr[a, r] / rr[b, r]; qc[k] = rc[b, r] / rc[a, r]
+            }
+        printf "  %-58s %5.2f | %5.2f || %5.2f | %5.2f  (%d rounds)\n", text, best[a] / best[b], cpu[b] / cpu[a], median(qr, k), median(qc, k), k
+    }
+    function median(v, k,    i, j, t) { # sorts v[1..k] in place
+        if (k == 0) return 0
+        for (i = 2; i <= k; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+        return (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
     }
 ' "$labels" "$results"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
