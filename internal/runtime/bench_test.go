@@ -64,8 +64,8 @@ func benchSetup(b *testing.B, code string, ev *Event) (*Engine, *Program) {
 	return e, p
 }
 
-// benchRunCold is benchRun with the VM's memory pushed out of the TLBs and L2 before each run, as the edge
-// meets them: under load, the networking between two runs of a VM pushes the VM's memory out
+// benchRunCold is benchRun with the VM's memory pushed out of the TLBs and the L2 cache before
+// each run, as on the edge under load, where the networking between two runs of a VM does that
 // (docs/edge.md, "Function runs and pooled VMs"). What it adds over the warm figure is the
 // cost of the memory a run touches, which warm benchmarks hide. Only the runs are timed, by
 // two clock reads each (included), so the reported ns/op is a run's: StopTimer would read the
