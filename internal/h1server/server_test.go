@@ -40,12 +40,19 @@ func start(t testing.TB, h http.Handler, configure ...func(*Server)) (string, *S
 
 // exchange sends raw bytes on a new connection and returns everything the server sent until
 // it closed the connection (the requests must end it).
-func exchange(t testing.TB, addr, raw string) string {
+// dial connects to the server at addr or fails the test; the caller closes the connection.
+func dial(t testing.TB, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+func exchange(t testing.TB, addr, raw string) string {
+	t.Helper()
+	c := dial(t, addr)
 	defer c.Close()
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
@@ -157,10 +164,7 @@ type answer struct {
 // firstAnswer sends raw on a new connection and reads the first response (code -1: none).
 func firstAnswer(t testing.TB, addr, raw string) answer {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
 	go io.WriteString(c, raw) // a large head may not be read whole
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -197,10 +201,7 @@ func TestPipelinedRequestsAndUnreadBodies(t *testing.T) {
 // reading it all.
 func TestLargeUnreadBodyClosesTheConnection(t *testing.T) {
 	addr, _ := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
 	n := 4 * maxDrain
 	fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", n)
@@ -363,10 +364,7 @@ func TestContentLengthMismatch(t *testing.T) {
 // Expect: 100-continue is answered when the handler reads the body, not before.
 func TestExpectContinue(t *testing.T) {
 	addr, _ := start(t, echo)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
 	io.WriteString(c, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
 	br := bufio.NewReader(c)
@@ -435,10 +433,7 @@ func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
 		}
 		io.WriteString(w, "done")
 	}))
-	idle, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	idle := dial(t, addr)
 	defer idle.Close()
 	io.WriteString(idle, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	if _, err := http.ReadResponse(bufio.NewReader(idle), nil); err != nil {
@@ -475,10 +470,7 @@ func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
 // handler (as net/http).
 func TestShutdownClosesConnectionsReadingAHead(t *testing.T) {
 	addr, s := start(t, echo)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
 	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HT")
 	br := bufio.NewReader(c)
@@ -507,10 +499,7 @@ func TestTimeoutsCloseConnections(t *testing.T) {
 		s.IdleTimeout, s.ReadHeaderTimeout = 100*time.Millisecond, 100*time.Millisecond
 	})
 	for _, raw := range []string{"", "GET / HTTP/1.1\r\nHost: a\r\n"} {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := dial(t, addr)
 		io.WriteString(c, raw)
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		b, err := io.ReadAll(c)
@@ -530,10 +519,7 @@ func TestFlushStreams(t *testing.T) {
 		<-next
 		io.WriteString(w, "second")
 	}))
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dial(t, addr)
 	defer c.Close()
 	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
