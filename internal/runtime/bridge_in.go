@@ -30,6 +30,7 @@ type bridge struct {
 	// their own, the prototype, is reset by reuse.
 	evJS, reqJS, respJS *goja.Object
 	objectProto         *goja.Object // Object.prototype, the default prototype
+	colls               *collections // the VM's collection objects (vmState.colls), kept the same way
 
 	// The read-back: ret is what the handler returned, read what readResult made of it;
 	// outReq and outResp are the caller's storage for the Request or Response read.
@@ -187,11 +188,11 @@ func (r *requestObject) make(i int) goja.Value {
 	case reqURI:
 		return r.b.str(r.src.URI)
 	case reqQuerystring:
-		return r.b.valuesJS(r.src.Querystring, false)
+		return r.b.valuesJS(collReqQuerystring, r.src.Querystring, false)
 	case reqHeaders:
-		return r.b.valuesJS(r.src.Headers, false)
+		return r.b.valuesJS(collReqHeaders, r.src.Headers, false)
 	default:
-		return r.b.valuesJS(r.src.Cookies, false)
+		return r.b.valuesJS(collReqCookies, r.src.Cookies, false)
 	}
 }
 
@@ -235,9 +236,9 @@ func (r *responseObject) make(i int) goja.Value {
 	case respStatusDescription:
 		return r.b.str(r.src.StatusDescription)
 	case respHeaders:
-		return r.b.valuesJS(r.src.Headers, false)
+		return r.b.valuesJS(collRespHeaders, r.src.Headers, false)
 	case respCookies:
-		return r.b.valuesJS(r.src.Cookies, true)
+		return r.b.valuesJS(collRespCookies, r.src.Cookies, true)
 	default:
 		o := r.b.vm.NewObject()
 		_ = o.Set("encoding", r.src.Body.Encoding)
@@ -391,9 +392,47 @@ type overlayEntry struct {
 	deleted bool
 }
 
-func (b *bridge) valuesJS(src Values, cookies bool) goja.Value {
-	v := &valuesObject{b: b, src: src, cookies: cookies}
-	return b.track(v, v)
+// The event's collections, each with a valuesObject and its JS object kept per VM (bridge.colls).
+const (
+	collReqQuerystring = iota
+	collReqHeaders
+	collReqCookies
+	collRespHeaders
+	collRespCookies
+	numColls
+)
+
+// collections are the objects over the event's collections (headers, cookies, querystring),
+// one per slot, and their JS objects, kept per VM with their overlays' room.
+type collections struct {
+	vals [numColls]valuesObject
+	js   [numColls]*goja.Object
+	used uint8 // bit i: slot i was made in this run
+}
+
+// valuesJS returns the JS object over a collection of the event: the slot's per-VM object,
+// reused with its overlay's room on the premise that lets the event's own objects be reused
+// (nothing of a run outlives it). Each slot is made at most once a run: the event, request
+// and response objects make each of their fields once.
+func (b *bridge) valuesJS(slot int, src Values, cookies bool) goja.Value {
+	b.colls.used |= 1 << slot
+	v := &b.colls.vals[slot]
+	*v = valuesObject{b: b, src: src, cookies: cookies, overlay: v.overlay[:0]}
+	return b.reuse(&b.colls.js[slot], v, v, nil)
+}
+
+// forgetColls lets go of what the collections made in a run held at its end, keeping their
+// overlays' room.
+func (b *bridge) forgetColls() {
+	for i := range b.colls.vals {
+		if b.colls.used&(1<<i) == 0 {
+			continue
+		}
+		v := &b.colls.vals[i]
+		clear(v.overlay[:cap(v.overlay)])
+		v.b, v.src, v.overlay = nil, nil, v.overlay[:0]
+	}
+	b.colls.used = 0
 }
 
 // record appends an overlay entry. The first one makes room for a few more: functions that

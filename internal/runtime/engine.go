@@ -204,6 +204,7 @@ func (e *Engine) RunInto(ctx context.Context, p *Program, ev *Event, inv Invocat
 	b := &st.bridge
 	*b = bridge{vm: st.vm, event: ev, reqProto: st.reqProto, objects: b.objects[:0],
 		evJS: b.evJS, reqJS: b.reqJS, respJS: b.respJS, objectProto: b.objectProto,
+		colls:  &st.colls,
 		outReq: &res.req, outResp: &res.resp}
 	st.cur = b
 	st.origin = nil
@@ -245,6 +246,7 @@ func (e *Engine) RunInto(ctx context.Context, p *Program, ev *Event, inv Invocat
 	clear(b.objects[:cap(b.objects)]) // let this run's objects go
 	b.event = nil
 	b.evObj, b.reqObj, b.respObj = eventObject{}, requestObject{}, responseObject{} // nor its data
+	b.forgetColls()
 	b.args[0] = nil
 	b.outReq, b.outResp, b.ret, b.read = nil, nil, nil, readBack{}
 	if reusable && !p.shared && !st.broken {

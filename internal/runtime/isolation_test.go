@@ -87,6 +87,68 @@ func TestReusedEventObjectsStartClean(t *testing.T) {
 	}
 }
 
+// The event's collections (headers, cookies, querystring) are also made once per VM, and
+// keep their overlay's room. Each run must see only its own event's entries, whatever the
+// last run set, added or deleted, and get the same output as on a fresh engine; after a run
+// the overlays hold nothing of it.
+func TestReusedCollectionsStartClean(t *testing.T) {
+	const code = `function handler(event) {
+		var q = event.request.querystring, rh = event.request.headers, h = event.response.headers, c = event.response.cookies;
+		console.log(Object.keys(q).join(), Object.keys(rh).join(), Object.keys(h).join(), Object.keys(c).join(), h['x-run'] === undefined);
+		h['x-run'] = {value: event.request.uri};
+		delete h['content-type'];
+		c['n' + event.request.uri.length] = {value: 'v'};
+		delete rh.accept;
+		q.added = {value: '1'};
+		return event.response;
+	}`
+	events := func() []*Event {
+		a, b, c := responseEvent(), responseEvent(), responseEvent()
+		b.Request.URI = "/second/page"
+		b.Request.Headers = Values{{Name: "host", Value: Value{Value: "b.example"}}, {Name: "x-b", Value: Value{Value: "1"}}}
+		b.Response.Headers = Values{{Name: "etag", Value: Value{Value: `"b"`}}, {Name: "content-type", Value: Value{Value: "text/plain"}}}
+		b.Response.Cookies = nil
+		c.Request.Querystring = nil
+		return []*Event{a, b, c}
+	}
+	pooled := NewEngine(Options{MaxConcurrent: 1})
+	p, err := pooled.Compile("colls", []byte(code), RuntimeJS2)
+	if err != nil || p.shared {
+		t.Fatalf("compile: %v, shared %v (the test needs a pooled program)", err, p.shared)
+	}
+	var res Result
+	for i, ev := range events() {
+		pooled.RunInto(context.Background(), p, ev, Invocation{}, &res)
+		fresh := NewEngine(Options{})
+		fp, err := fresh.Compile("colls", []byte(code), RuntimeJS2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fresh.Run(context.Background(), fp, events()[i], Invocation{})
+		if res.Err != nil || want.Err != nil {
+			t.Fatalf("run %d: %v / fresh %v", i+1, res.Err, want.Err)
+		}
+		if got, w := strings.Join(res.Logs, "|"), strings.Join(want.Logs, "|"); got != w {
+			t.Errorf("run %d logged %q, on a fresh engine %q", i+1, got, w)
+		}
+		if got, w := res.OutputJSON(), want.OutputJSON(); got != w {
+			t.Errorf("run %d returned %s, on a fresh engine %s", i+1, got, w)
+		}
+	}
+	st := pooled.idle.get(p)
+	if st == nil || st.colls.js[collRespHeaders] == nil || st.colls.vals[collRespHeaders].overlay == nil {
+		t.Fatal("no pooled VM with reused collections after the runs")
+	}
+	for i := range st.colls.vals {
+		v := &st.colls.vals[i]
+		for _, e := range v.overlay[:cap(v.overlay)] {
+			if len(v.overlay) != 0 || v.src != nil || e.val != nil || e.name != "" {
+				t.Fatalf("collection %d keeps what the last run left: %+v", i, v)
+			}
+		}
+	}
+}
+
 // RunInto reuses the caller's Result: each run starts from an empty one, whatever the last
 // run left (a response, logs, an error), and its Request lives in the Result's own storage.
 func TestRunIntoStartsFromAnEmptyResult(t *testing.T) {

@@ -37,9 +37,10 @@ type vmState struct {
 	kvsModule *kvsModule     // cf.kvs() of this VM, once the cloudfront module is made
 	reqProto  *goja.Object   // prototype of event.request in 2.0 (rawQueryString)
 
-	watched watchedRun // the running invocation's registration with the watchdog
-	idle    idleLinks  // places in the engine's idle lists (idle.go)
-	bridge  bridge     // reused by each invocation: its object list keeps its capacity
+	watched watchedRun  // the running invocation's registration with the watchdog
+	idle    idleLinks   // places in the engine's idle lists (idle.go)
+	bridge  bridge      // reused by each invocation: its object list keeps its capacity
+	colls   collections // the bridge's collection objects, kept between invocations
 	// readBack reads the bridge's return value into bridge.read; made once, it is handed to
 	// vm.Try on every run without allocating a closure.
 	readBack func()
