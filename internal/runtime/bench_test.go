@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dop251/goja"
+
 	"github.com/localfront/localfront/internal/benchfuncs"
 )
 
@@ -75,13 +77,25 @@ func benchRunCold(b *testing.B, code string, ev *Event) {
 	ctx := context.Background()
 	inv := Invocation{Untimed: true}
 	var r Result
-	// A write to each page of 32 MB, more pages than the TLBs hold, and to each line of 2 MB,
-	// more than a core's L2 (1 MB on this machine class).
+	coldLoop(b, nil, func() {
+		if e.RunInto(ctx, p, ev, inv, &r); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	})
+}
+
+// coldLoop times b.N calls of run, each after prepare (untimed; may be nil) and after pushing
+// memory out of the TLBs and L2: a write to each page of 32 MB, more pages than the TLBs
+// hold, and to each line of 2 MB, more than a core's L2 (1 MB on this machine class).
+func coldLoop(b *testing.B, prepare, run func()) {
 	buf := make([]byte, 32<<20)
 	var ran time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		if prepare != nil {
+			prepare()
+		}
 		for j := 0; j < len(buf); j += 4096 {
 			buf[j]++
 		}
@@ -89,11 +103,8 @@ func benchRunCold(b *testing.B, code string, ev *Event) {
 			buf[j]++
 		}
 		t0 := time.Now()
-		e.RunInto(ctx, p, ev, inv, &r)
+		run()
 		ran += time.Since(t0)
-		if r.Err != nil {
-			b.Fatal(r.Err)
-		}
 	}
 	b.ReportMetric(float64(ran.Nanoseconds())/float64(b.N), "ns/op")
 }
@@ -195,3 +206,43 @@ function handler(event) {
 }`
 
 func BenchmarkHeaderLoopAndTable(b *testing.B) { benchRun(b, benchHeaderLoop, benchEvent()) }
+
+// bareGojaURLRewrite is the floor under the URL rewrite benchmarks: the same handler on a
+// bare goja VM with a plain object as its event (no bridge, no pooling, no watchdog, no
+// read-back). What a benchmark and its bare twin differ by is LocalFront's share of a run;
+// the rest is goja's. reset puts the URI back; call runs the handler.
+func bareGojaURLRewrite(b *testing.B) (reset, call func()) {
+	vm := goja.New()
+	if _, err := vm.RunString(benchURLRewrite); err != nil {
+		b.Fatal(err)
+	}
+	handler, ok := goja.AssertFunction(vm.Get("handler"))
+	if !ok {
+		b.Fatal("no handler")
+	}
+	req, ev := vm.NewObject(), vm.NewObject()
+	if err := ev.Set("request", req); err != nil {
+		b.Fatal(err)
+	}
+	reset = func() { _ = req.Set("uri", "/blog/") }
+	call = func() {
+		if _, err := handler(goja.Undefined(), ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return reset, call
+}
+
+func BenchmarkBareGojaURLRewrite(b *testing.B) {
+	reset, call := bareGojaURLRewrite(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		reset()
+		call()
+	}
+}
+
+func BenchmarkBareGojaURLRewriteCold(b *testing.B) {
+	reset, call := bareGojaURLRewrite(b)
+	coldLoop(b, reset, call)
+}
