@@ -317,8 +317,8 @@ func (st *vmState) invoke(b *bridge) (kind ResultKind, req *Request, resp *Respo
 		}
 	}
 	b.ret = ret
-	if ex := st.vm.Try(st.readBack); ex != nil {
-		return 0, nil, nil, st.execError(ex)
+	if _, err := st.readBack(goja.Undefined()); err != nil {
+		return 0, nil, nil, st.execError(err)
 	}
 	out := &b.read
 	if out.err != nil {

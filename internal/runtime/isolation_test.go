@@ -142,10 +142,51 @@ func TestReusedCollectionsStartClean(t *testing.T) {
 	for i := range st.colls.vals {
 		v := &st.colls.vals[i]
 		for _, e := range v.overlay[:cap(v.overlay)] {
-			if len(v.overlay) != 0 || v.src != nil || e.val != nil || e.name != "" {
+			if len(v.overlay) != 0 || v.src != nil || v.b != nil || e.val != nil || e.name != "" {
 				t.Fatalf("collection %d keeps what the last run left: %+v", i, v)
 			}
 		}
+	}
+}
+
+// A job queued during the read-back (a getter of the returned object calling Promise.then)
+// runs within its own run, never in the next run on the VM, where it would write through
+// this run's objects into the next run's reused event objects and collections.
+func TestReadBackJobsStayInTheirRun(t *testing.T) {
+	const code = `function handler(event) {
+		var r = event.request, h = event.response.headers;
+		if (r.uri === '/first') {
+			return { statusCode: 200, get headers() {
+				Promise.resolve().then(function () {
+					h['x-leak'] = {value: 'from run 1'};
+					r.uri = '/leaked';
+					console.log('job of run 1');
+				});
+				return {};
+			} };
+		}
+		h['x-own'] = {value: r.uri};
+		return event.response;
+	}`
+	e := NewEngine(Options{MaxConcurrent: 1})
+	p, err := e.Compile("jobs", []byte(code), RuntimeJS2)
+	if err != nil || p.shared {
+		t.Fatalf("compile: %v, shared %v (the test needs a pooled program)", err, p.shared)
+	}
+	first := responseEvent()
+	first.Request.URI = "/first"
+	if res := e.Run(context.Background(), p, first, Invocation{}); res.Err != nil {
+		t.Fatalf("first run: %v", res.Err)
+	}
+	second := responseEvent()
+	second.Request.URI = "/second"
+	res := e.Run(context.Background(), p, second, Invocation{})
+	if res.Err != nil {
+		t.Fatalf("second run: %v", res.Err)
+	}
+	out := res.OutputJSON()
+	if strings.Contains(out, "leak") || !strings.Contains(out, `"x-own":{"value":"/second"}`) || len(res.Logs) != 0 {
+		t.Errorf("the first run's job reached the second run: %s, logs %q", out, res.Logs)
 	}
 }
 

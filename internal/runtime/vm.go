@@ -41,18 +41,22 @@ type vmState struct {
 	idle    idleLinks   // places in the engine's idle lists (idle.go)
 	bridge  bridge      // reused by each invocation: its object list keeps its capacity
 	colls   collections // the bridge's collection objects, kept between invocations
-	// readBack reads the bridge's return value into bridge.read; made once, it is handed to
-	// vm.Try on every run without allocating a closure.
-	readBack func()
+	// readBack reads the bridge's return value into bridge.read. It is called as a function
+	// from Go, not through vm.Try, so that goja runs the jobs the read-back queued (a getter
+	// that calls Promise.then) when it returns: jobs left queued would run at the end of
+	// the next call from Go, in the next run on this VM, still holding this run's objects.
+	readBack goja.Callable
 }
 
 func newVMState(p *Program, o *Options) (*vmState, error) {
 	vm := goja.New()
 	st := &vmState{vm: vm, prog: p, modules: map[string]goja.Value{}}
-	st.readBack = func() {
+	readBack, _ := goja.AssertFunction(vm.ToValue(func(goja.FunctionCall) goja.Value {
 		b, out := &st.bridge, &st.bridge.read
 		out.kind, out.req, out.resp, out.err = b.readResult(b.ret)
-	}
+		return goja.Undefined()
+	}))
+	st.readBack = readBack
 	vm.SetTimeSource(st.clock)
 	vm.SetRandSource(st.random)
 	vm.SetMaxCallStackSize(o.MaxCallDepth)
