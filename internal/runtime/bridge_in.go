@@ -17,7 +17,7 @@ type bridge struct {
 	vm       *goja.Runtime
 	event    *Event
 	reqProto *goja.Object // prototype of event.request: has rawQueryString() in 2.0; nil in 1.0
-	objects  []bridged    // dynamic objects created in this invocation, to recognise them on return
+	objects  []bridged    // dynamic objects used in this invocation, to recognise them on return
 	// Storage for this invocation's event, request and response objects: the bridge is
 	// reset for each run, and nothing of a run outlives it (stateless.go, shared.go), so the
 	// memory is reused rather than allocated per run.
@@ -50,12 +50,6 @@ type readBack struct {
 type bridged struct {
 	obj     *goja.Object
 	handler any // *requestObject, *responseObject or *valuesObject
-}
-
-func (b *bridge) track(h any, d goja.DynamicObject) *goja.Object {
-	obj := b.vm.NewDynamicObject(d)
-	b.objects = append(b.objects, bridged{obj: obj, handler: h})
-	return obj
 }
 
 // reuse returns *slot, the per-VM object over d, made on first use, with its prototype
