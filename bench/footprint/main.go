@@ -219,7 +219,8 @@ func countMode(args []string, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("the trace has %d runs, not more than the %d to skip", len(segs), *skip)
 	}
 	segs = segs[*skip:]
-	// The run with the median number of pages stands for all (a GC cycle may fall in one).
+	// The run with the median number of pages stands for all (an allocator refill or a lazy
+	// first use may fall in one).
 	sort.SliceStable(segs, func(i, j int) bool {
 		return len(segs[i].code)+len(segs[i].data) < len(segs[j].code)+len(segs[j].data)
 	})
